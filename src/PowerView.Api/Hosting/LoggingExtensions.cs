@@ -1,0 +1,30 @@
+using Serilog;
+using Serilog.Events;
+using PowerView.Api.Configuration;
+
+namespace PowerView.Api.Hosting;
+
+internal static class LoggingExtensions
+{
+    /// <summary>
+    /// Serilog as the Serilog.AspNetCore sample wires it, levels from the <c>Serilog</c> section. No static
+    /// bootstrap logger: it breaks when several test hosts start in one process ("logger is already frozen").
+    /// The CLI logs to stderr so that stdout carries only its JSON summaries.
+    /// </summary>
+    public static IHostApplicationBuilder AddPowerViewLogging(this IHostApplicationBuilder builder, ServiceMode mode)
+    {
+        builder.Services.AddSerilog((services, lc) =>
+        {
+            lc.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                lc.WriteTo.Console(
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    standardErrorFromLevel: mode == ServiceMode.Cli ? LogEventLevel.Verbose : null);
+            }
+        });
+        return builder;
+    }
+}

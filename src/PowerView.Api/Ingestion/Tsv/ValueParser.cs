@@ -1,0 +1,213 @@
+using System.Globalization;
+
+namespace PowerView.Api.Ingestion.Tsv;
+
+/// <summary>
+/// The value grammar of the contract (§3): optional spaces, optional sign, digits with an optional '.'
+/// fraction (digits on at least one side, as Python's float() accepts: "5." and ".5"), an optional
+/// exponent, optional spaces. Everything else ("", text, "1,5", "nan", "inf", "1_0") is invalid.
+/// <para>
+/// It also produces the value's line-protocol text: the shortest string that round-trips to the same
+/// double (what <c>double.ToString("R")</c> prints). Device values have at most 15 significant digits,
+/// so the fast path builds both the double and its text straight from the digits (Clinger's exact case:
+/// an integer mantissa below 2^53 divided by an exact power of ten is correctly rounded), without
+/// calling the general parser or formatter. Anything else takes the general path.
+/// </para>
+/// </summary>
+internal static class ValueParser
+{
+    /// <summary>Room for any double printed with "R" (for example "-1.2345678901234567E-308").</summary>
+    public const int MaxFormattedLength = 32;
+
+    private static readonly double[] PowersOf10 =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>
+    /// Parses <paramref name="cell"/>; on success writes its shortest round-trip text into
+    /// <paramref name="text"/> (at least <see cref="MaxFormattedLength"/> bytes) and returns its length.
+    /// Returns -1 when the cell is not a valid finite value.
+    /// </summary>
+    public static int TryParse(ReadOnlySpan<byte> cell, Span<byte> text, out double value)
+    {
+        value = 0;
+        var start = 0;
+        var end = cell.Length;
+        while (start < end && cell[start] == (byte)' ')
+        {
+            start++;
+        }
+
+        while (end > start && cell[end - 1] == (byte)' ')
+        {
+            end--;
+        }
+
+        var s = cell[start..end];
+        var i = 0;
+        var negative = false;
+        if (i < s.Length && (s[i] == (byte)'-' || s[i] == (byte)'+'))
+        {
+            negative = s[i] == (byte)'-';
+            i++;
+        }
+
+        var intStart = i;
+        while (i < s.Length && IsDigit(s[i]))
+        {
+            i++;
+        }
+
+        var intEnd = i;
+        var fracStart = i;
+        var fracEnd = i;
+        if (i < s.Length && s[i] == (byte)'.')
+        {
+            i++;
+            fracStart = i;
+            while (i < s.Length && IsDigit(s[i]))
+            {
+                i++;
+            }
+
+            fracEnd = i;
+        }
+
+        if (intEnd == intStart && fracEnd == fracStart)
+        {
+            return -1;
+        }
+
+        var hasExponent = false;
+        if (i < s.Length && (s[i] == (byte)'e' || s[i] == (byte)'E'))
+        {
+            hasExponent = true;
+            i++;
+            if (i < s.Length && (s[i] == (byte)'-' || s[i] == (byte)'+'))
+            {
+                i++;
+            }
+
+            var expDigits = i;
+            while (i < s.Length && IsDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (i == expDigits)
+            {
+                return -1;
+            }
+        }
+
+        if (i != s.Length)
+        {
+            return -1;
+        }
+
+        if (!hasExponent)
+        {
+            var fast = TryFastPath(s, negative, intStart, intEnd, fracStart, fracEnd, text, out value);
+            if (fast >= 0)
+            {
+                return fast;
+            }
+        }
+
+        return GeneralPath(s, text, out value);
+    }
+
+    private static int TryFastPath(
+        ReadOnlySpan<byte> s, bool negative, int intStart, int intEnd, int fracStart, int fracEnd,
+        Span<byte> text, out double value)
+    {
+        value = 0;
+        while (intStart < intEnd && s[intStart] == (byte)'0')
+        {
+            intStart++;
+        }
+
+        while (fracEnd > fracStart && s[fracEnd - 1] == (byte)'0')
+        {
+            fracEnd--;
+        }
+
+        var intDigits = intEnd - intStart;
+        var fracDigits = fracEnd - fracStart;
+        var leadingFracZeros = 0;
+        if (intDigits == 0)
+        {
+            while (fracStart + leadingFracZeros < fracEnd && s[fracStart + leadingFracZeros] == (byte)'0')
+            {
+                leadingFracZeros++;
+            }
+        }
+
+        var significant = intDigits + fracDigits - leadingFracZeros;
+        var isZero = significant == 0;
+
+        // .NET prints |x| < 1e-4 in exponent form; keep those on the general path so the text is identical.
+        if (significant > 15 || fracDigits > 22 || (!isZero && intDigits == 0 && leadingFracZeros > 3))
+        {
+            return -1;
+        }
+
+        long mantissa = 0;
+        for (var k = intStart; k < intEnd; k++)
+        {
+            mantissa = (mantissa * 10) + (s[k] - '0');
+        }
+
+        for (var k = fracStart; k < fracEnd; k++)
+        {
+            mantissa = (mantissa * 10) + (s[k] - '0');
+        }
+
+        value = mantissa / PowersOf10[fracDigits];
+        if (negative)
+        {
+            value = -value;
+        }
+
+        var n = 0;
+        if (negative)
+        {
+            text[n++] = (byte)'-';
+        }
+
+        if (intDigits == 0)
+        {
+            text[n++] = (byte)'0';
+        }
+        else
+        {
+            s[intStart..intEnd].CopyTo(text[n..]);
+            n += intDigits;
+        }
+
+        if (fracDigits > 0)
+        {
+            text[n++] = (byte)'.';
+            s[fracStart..fracEnd].CopyTo(text[n..]);
+            n += fracDigits;
+        }
+
+        return n;
+    }
+
+    private static int GeneralPath(ReadOnlySpan<byte> s, Span<byte> text, out double value)
+    {
+        // The grammar was checked above, so only decimal digits, sign, '.', and an exponent reach here.
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
+            || !double.IsFinite(value))
+        {
+            return -1;
+        }
+
+        return value.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture) ? written : -1;
+    }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+}

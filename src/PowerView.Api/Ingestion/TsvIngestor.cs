@@ -1,0 +1,237 @@
+using System.Buffers.Text;
+using System.Text;
+using PowerView.Api.Ingestion.LineProtocol;
+using PowerView.Api.Ingestion.Tsv;
+
+namespace PowerView.Api.Ingestion;
+
+/// <summary>
+/// Reads one device file and turns it into line protocol, streaming: rows are read one at a time and
+/// points go out in chunks of <c>chunkLines</c> lines, so memory stays flat whatever the file size.
+/// While one chunk is being sent the next one is filled (two buffers).
+/// </summary>
+internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
+{
+    private const int MaxDetailedWarnings = 20;
+
+    /// <summary>Sends one chunk (a body of whole lines) to the sink.</summary>
+    public delegate Task ChunkWriter(ReadOnlyMemory<byte> body, CancellationToken cancellationToken);
+
+    /// <param name="campaign">Campaign folder name (tag <c>campaign</c>).</param>
+    /// <param name="deviceFolder">Device folder name, compared with the file's master serial number.</param>
+    public async Task<FileIngestionResult> IngestAsync(
+        Stream stream, string campaign, string? deviceFolder, ChunkWriter write, CancellationToken cancellationToken)
+    {
+        var result = new FileIngestionResult();
+        using var file = TsvFile.Open(stream, formats);
+        result.Format = file.Format.Marker;
+        result.Metadata = file.Metadata.Values;
+        result.Warnings.AddRange(file.Warnings);
+
+        var channels = file.Format.MapChannels(file.LineA, file.LineB, file.Metadata);
+        var master = file.LineA[0].Trim();
+        result.FileMasterSn = master;
+        if (deviceFolder is not null && deviceFolder != master)
+        {
+            result.Warnings.Add($"the device folder '{deviceFolder}' differs from the master serial number '{master}' in the file; points are tagged with the file's");
+        }
+
+        var prefixes = ElectricalPoint.BuildPrefixes(channels, campaign, master, file.Format.DeviceModel);
+        var clock = DeviceClock.For(file.Metadata, result.Warnings);
+        result.TimeZone = clock.ZoneId;
+        var rows = new RowConverter(channels, prefixes, clock, result);
+
+        using var filling = new LineProtocolChunk();
+        using var spare = new LineProtocolChunk();
+        var current = filling;
+        Task sending = Task.CompletedTask;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var more = rows.Fill(file, current, chunkLines);
+            if (current.Lines > 0)
+            {
+                await sending;
+                sending = write(current.Body, cancellationToken);
+                current = ReferenceEquals(current, filling) ? spare : filling;
+                current.Clear();
+            }
+
+            if (!more)
+            {
+                break;
+            }
+        }
+
+        await sending;
+        rows.Complete(file);
+        return result;
+    }
+
+    /// <summary>The per-row work, kept synchronous so it can use spans.</summary>
+    private sealed class RowConverter(
+        IReadOnlyList<Channel> channels, byte[][] prefixes, DeviceClock clock, FileIngestionResult result)
+    {
+        private readonly long[] _count = new long[channels.Count];
+        private readonly double[] _min = new double[channels.Count];
+        private readonly double[] _max = new double[channels.Count];
+        private readonly double[] _sum = new double[channels.Count];
+        private long _first = long.MaxValue;
+        private long _last = long.MinValue;
+        private int _detailed;
+
+        /// <summary>Converts rows into <paramref name="chunk"/> until it holds <paramref name="chunkLines"/> lines; false at the end of the data.</summary>
+        public bool Fill(TsvFile file, LineProtocolChunk chunk, int chunkLines)
+        {
+            Span<byte> timestamp = stackalloc byte[24];
+            Span<byte> value = stackalloc byte[ValueParser.MaxFormattedLength];
+            while (chunk.Lines < chunkLines)
+            {
+                if (!file.TryReadDataLine(out var line, out var terminated))
+                {
+                    return false;
+                }
+
+                if (line.Trim(" \t"u8).IsEmpty)
+                {
+                    continue;
+                }
+
+                result.LinesTotal++;
+                if (!terminated)
+                {
+                    result.TruncatedLines++;
+                    result.Warnings.Add($"line {file.LineNumber} has no line end: an interrupted upload; it was not ingested");
+                    continue;
+                }
+
+                var tab = line.IndexOf((byte)'\t');
+                var cell = tab < 0 ? line : line[..tab];
+                if (!TimestampParser.TryParse(cell, out var wallClock))
+                {
+                    result.InvalidTimestamps++;
+                    Detail($"line {file.LineNumber}: invalid timestamp '{Show(cell)}'; row skipped");
+                    continue;
+                }
+
+                var epoch = clock.ToEpochSeconds(wallClock);
+                Utf8Formatter.TryFormat(epoch, timestamp, out var tsLength);
+                var ts = timestamp[..tsLength];
+                _first = Math.Min(_first, epoch);
+                _last = Math.Max(_last, epoch);
+                result.RowsIngested++;
+
+                var rest = tab < 0 ? default : line[(tab + 1)..];
+                var hasCells = tab >= 0;
+                for (var c = 0; c < prefixes.Length; c++)
+                {
+                    if (!hasCells)
+                    {
+                        result.InvalidValues++;
+                        Detail($"line {file.LineNumber} column {c + 1}: missing value");
+                        continue;
+                    }
+
+                    var next = rest.IndexOf((byte)'\t');
+                    cell = next < 0 ? rest : rest[..next];
+                    if (next < 0)
+                    {
+                        hasCells = false;
+                    }
+                    else
+                    {
+                        rest = rest[(next + 1)..];
+                    }
+
+                    var length = ValueParser.TryParse(cell, value, out var v);
+                    if (length < 0)
+                    {
+                        result.InvalidValues++;
+                        Detail($"line {file.LineNumber} column {c + 1}: invalid value '{Show(cell)}'");
+                        continue;
+                    }
+
+                    chunk.AppendPoint(prefixes[c], value[..length], ts);
+                    result.PointsWritten++;
+                    if (_count[c]++ == 0)
+                    {
+                        _min[c] = v;
+                        _max[c] = v;
+                    }
+                    else
+                    {
+                        _min[c] = Math.Min(_min[c], v);
+                        _max[c] = Math.Max(_max[c], v);
+                    }
+
+                    _sum[c] += v;
+                }
+            }
+
+            return true;
+        }
+
+        public void Complete(TsvFile file)
+        {
+            if (_detailed > MaxDetailedWarnings)
+            {
+                result.Warnings.Add($"{_detailed - MaxDetailedWarnings} more invalid timestamps or values not listed");
+            }
+
+            if (file.HasHeaderBlock)
+            {
+                result.SawEndData = file.SawEndData;
+                if (!file.SawEndData)
+                {
+                    result.Warnings.Add("no END_DATA line: the file may be incomplete");
+                }
+            }
+
+            if (result.LinesTotal == 0)
+            {
+                result.Warnings.Add("the file has format lines but no data rows");
+            }
+
+            if (_first <= _last)
+            {
+                result.TimeStart = DateTimeOffset.FromUnixTimeSeconds(_first);
+                result.TimeEnd = DateTimeOffset.FromUnixTimeSeconds(_last);
+            }
+
+            for (var c = 0; c < channels.Count; c++)
+            {
+                var ch = channels[c];
+                result.Channels.Add(new ChannelStatistics
+                {
+                    ColumnIndex = ch.ColumnIndex,
+                    ChannelId = ch.ChannelId,
+                    Field = ch.FieldKey,
+                    DeviceSn = ch.DeviceSn,
+                    DeviceType = ch.DeviceType,
+                    DeviceSubtype = ch.DeviceSubtype,
+                    Label = ch.Label,
+                    Name = ch.Name,
+                    Unit = ch.Unit,
+                    Points = _count[c],
+                    Min = _count[c] > 0 ? _min[c] : null,
+                    Max = _count[c] > 0 ? _max[c] : null,
+                    Mean = _count[c] > 0 ? _sum[c] / _count[c] : null,
+                });
+            }
+        }
+
+        private void Detail(string warning)
+        {
+            if (++_detailed <= MaxDetailedWarnings)
+            {
+                result.Warnings.Add(warning);
+            }
+        }
+
+        private static string Show(ReadOnlySpan<byte> cell)
+        {
+            var text = Encoding.UTF8.GetString(cell.Length > 40 ? cell[..40] : cell);
+            return cell.Length > 40 ? text + "…" : text;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using PowerView.Api.Configuration;
+
+namespace PowerView.Api.Runs;
+
+/// <summary>
+/// Run store in one SQLite file under the state folder (WAL, so readers never wait for the writer).
+/// Each run is a row with its counters and the full report as JSON; per-campaign and per-device
+/// summaries are kept up to date in the same transaction, so the campaign views cost one indexed read
+/// whatever the number of runs.
+/// </summary>
+internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = paths.RunStoreFile,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(paths.RunStoreFile)!);
+        await using var db = Open();
+        await db.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+    }
+
+    public async Task RecordAsync(RunReport r, CancellationToken cancellationToken)
+    {
+        await using var db = Open();
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        var row = new
+        {
+            r.Id, r.Kind, r.Trigger, r.Status, r.Company, r.Campaign, r.DeviceMasterSn, r.FileName, r.FilePath, r.MovedTo,
+            StartedAt = r.StartedAt.ToUnixTimeMilliseconds(),
+            FinishedAt = r.FinishedAt.ToUnixTimeMilliseconds(),
+            r.DurationMs, r.Attempt, r.Format, r.Bucket, r.LinesTotal, r.LinesIgnored, r.RowsIngested,
+            r.InvalidTimestamps, r.InvalidValues, r.TruncatedLines, r.PointsWritten, r.ChannelCount,
+            TimeStart = r.TimeStart?.ToUnixTimeMilliseconds(),
+            TimeEnd = r.TimeEnd?.ToUnixTimeMilliseconds(),
+            r.Error, r.Step, r.Message,
+            Report = JsonSerializer.Serialize(r, RunJson.Options),
+            IsIngest = r.Kind == RunKind.Ingest ? 1 : 0,
+            IsSuccess = r.Status == RunStatus.Success ? 1 : 0,
+            IsError = r.Status == RunStatus.Error ? 1 : 0,
+        };
+        await db.ExecuteAsync(new CommandDefinition(InsertRun, row, tx, cancellationToken: cancellationToken));
+        if (r.Company is not null && r.Campaign is not null)
+        {
+            await db.ExecuteAsync(new CommandDefinition(UpsertCampaign, row, tx, cancellationToken: cancellationToken));
+            if (r.Kind == RunKind.Ingest && r.DeviceMasterSn is not null)
+            {
+                await db.ExecuteAsync(new CommandDefinition(UpsertDevice, row, tx, cancellationToken: cancellationToken));
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<int> CountFileRunsAsync(string company, string campaign, string deviceFolder, string fileName, CancellationToken cancellationToken)
+    {
+        await using var db = Open();
+        return await db.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM runs WHERE company = @company AND campaign = @campaign AND device_master_sn = @deviceFolder AND file_name = @fileName AND kind = 'ingest'",
+            new { company, campaign, deviceFolder, fileName }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<RunReport?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = Open();
+        var json = await db.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT report FROM runs WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return json is null ? null : JsonSerializer.Deserialize<RunReport>(json, RunJson.Options);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = Open();
+        return await db.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
+    }
+
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        CREATE TABLE IF NOT EXISTS runs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            status TEXT NOT NULL,
+            company TEXT, campaign TEXT, device_master_sn TEXT, file_name TEXT, file_path TEXT, moved_to TEXT,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            format TEXT, bucket TEXT,
+            lines_total INTEGER NOT NULL, lines_ignored INTEGER NOT NULL, rows_ingested INTEGER NOT NULL,
+            invalid_timestamps INTEGER NOT NULL, invalid_values INTEGER NOT NULL, truncated_lines INTEGER NOT NULL,
+            points_written INTEGER NOT NULL, channel_count INTEGER NOT NULL,
+            time_start INTEGER, time_end INTEGER,
+            error TEXT, step TEXT, message TEXT,
+            report TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_runs_started ON runs (started_at DESC);
+        CREATE INDEX IF NOT EXISTS ix_runs_campaign ON runs (company, campaign, started_at DESC);
+        CREATE INDEX IF NOT EXISTS ix_runs_status ON runs (status, started_at DESC);
+        CREATE INDEX IF NOT EXISTS ix_runs_file ON runs (company, campaign, device_master_sn, file_name);
+        CREATE TABLE IF NOT EXISTS campaigns (
+            company TEXT NOT NULL, campaign TEXT NOT NULL,
+            last_run_id TEXT, last_run_at INTEGER, last_status TEXT,
+            last_success_at INTEGER, last_success_file TEXT,
+            last_error_at INTEGER, last_error TEXT, last_error_file TEXT,
+            runs INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0, points INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (company, campaign)
+        );
+        CREATE TABLE IF NOT EXISTS devices (
+            company TEXT NOT NULL, campaign TEXT NOT NULL, device_master_sn TEXT NOT NULL,
+            last_file TEXT, last_run_at INTEGER, last_status TEXT, last_success_at INTEGER,
+            runs INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (company, campaign, device_master_sn)
+        );
+        """;
+
+    private const string InsertRun = """
+        INSERT INTO runs (id, kind, trigger, status, company, campaign, device_master_sn, file_name, file_path, moved_to,
+            started_at, finished_at, duration_ms, attempt, format, bucket, lines_total, lines_ignored, rows_ingested,
+            invalid_timestamps, invalid_values, truncated_lines, points_written, channel_count, time_start, time_end,
+            error, step, message, report)
+        VALUES (@Id, @Kind, @Trigger, @Status, @Company, @Campaign, @DeviceMasterSn, @FileName, @FilePath, @MovedTo,
+            @StartedAt, @FinishedAt, @DurationMs, @Attempt, @Format, @Bucket, @LinesTotal, @LinesIgnored, @RowsIngested,
+            @InvalidTimestamps, @InvalidValues, @TruncatedLines, @PointsWritten, @ChannelCount, @TimeStart, @TimeEnd,
+            @Error, @Step, @Message, @Report)
+        """;
+
+    // Runs can finish out of order (several workers): "last" fields only move forward in time.
+    // Provisioning runs only make the campaign known; the counters are about uploads.
+    private const string UpsertCampaign = """
+        INSERT INTO campaigns (company, campaign, last_run_id, last_run_at, last_status, last_success_at, last_success_file,
+            last_error_at, last_error, last_error_file, runs, errors, points)
+        VALUES (@Company, @Campaign,
+            CASE WHEN @IsIngest = 1 THEN @Id END, CASE WHEN @IsIngest = 1 THEN @StartedAt END, CASE WHEN @IsIngest = 1 THEN @Status END,
+            CASE WHEN @IsIngest = 1 AND @IsSuccess = 1 THEN @StartedAt END, CASE WHEN @IsIngest = 1 AND @IsSuccess = 1 THEN @FileName END,
+            CASE WHEN @IsIngest = 1 AND @IsError = 1 THEN @StartedAt END, CASE WHEN @IsIngest = 1 AND @IsError = 1 THEN @Error END,
+            CASE WHEN @IsIngest = 1 AND @IsError = 1 THEN @FileName END,
+            @IsIngest, @IsIngest * @IsError, @IsIngest * @PointsWritten)
+        ON CONFLICT (company, campaign) DO UPDATE SET
+            last_run_id = CASE WHEN @IsIngest = 1 AND (last_run_at IS NULL OR @StartedAt >= last_run_at) THEN @Id ELSE last_run_id END,
+            last_status = CASE WHEN @IsIngest = 1 AND (last_run_at IS NULL OR @StartedAt >= last_run_at) THEN @Status ELSE last_status END,
+            last_run_at = CASE WHEN @IsIngest = 1 AND (last_run_at IS NULL OR @StartedAt >= last_run_at) THEN @StartedAt ELSE last_run_at END,
+            last_success_file = CASE WHEN @IsIngest = 1 AND @IsSuccess = 1 AND (last_success_at IS NULL OR @StartedAt >= last_success_at) THEN @FileName ELSE last_success_file END,
+            last_success_at = CASE WHEN @IsIngest = 1 AND @IsSuccess = 1 AND (last_success_at IS NULL OR @StartedAt >= last_success_at) THEN @StartedAt ELSE last_success_at END,
+            last_error = CASE WHEN @IsIngest = 1 AND @IsError = 1 AND (last_error_at IS NULL OR @StartedAt >= last_error_at) THEN @Error ELSE last_error END,
+            last_error_file = CASE WHEN @IsIngest = 1 AND @IsError = 1 AND (last_error_at IS NULL OR @StartedAt >= last_error_at) THEN @FileName ELSE last_error_file END,
+            last_error_at = CASE WHEN @IsIngest = 1 AND @IsError = 1 AND (last_error_at IS NULL OR @StartedAt >= last_error_at) THEN @StartedAt ELSE last_error_at END,
+            runs = runs + @IsIngest,
+            errors = errors + @IsIngest * @IsError,
+            points = points + @IsIngest * @PointsWritten
+        """;
+
+    private const string UpsertDevice = """
+        INSERT INTO devices (company, campaign, device_master_sn, last_file, last_run_at, last_status, last_success_at, runs)
+        VALUES (@Company, @Campaign, @DeviceMasterSn, @FileName, @StartedAt, @Status, CASE WHEN @IsSuccess = 1 THEN @StartedAt END, 1)
+        ON CONFLICT (company, campaign, device_master_sn) DO UPDATE SET
+            last_file = CASE WHEN @StartedAt >= last_run_at THEN @FileName ELSE last_file END,
+            last_status = CASE WHEN @StartedAt >= last_run_at THEN @Status ELSE last_status END,
+            last_run_at = MAX(last_run_at, @StartedAt),
+            last_success_at = CASE WHEN @IsSuccess = 1 AND (last_success_at IS NULL OR @StartedAt >= last_success_at) THEN @StartedAt ELSE last_success_at END,
+            runs = runs + 1
+        """;
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace PowerView.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The service in-process, one per test (TodoApi style): its own data root and state folder, secrets
+/// and settings in memory (the top-level appsettings.json is not read), environment "Testing".
+/// </summary>
+public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string HookSecret = "test-hook-secret-0123456789";
+    public const string AdminKey = "test-admin-key-0123456789";
+    public const string Company1Key = "test-company1-key-0123456789";
+
+    public TempFolder Folder => folder;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) =>
+        {
+            var values = new Dictionary<string, string?>
+            {
+                ["PowerView:DataRoot"] = folder.DataRoot,
+                ["PowerView:StateDir"] = folder.StateDir,
+                ["PowerView:HookSecret"] = HookSecret,
+                ["PowerView:AdminKey"] = AdminKey,
+                ["PowerView:CompanyKeys:company1"] = Company1Key,
+                ["Ingestion:SweepIntervalSeconds"] = "3600",
+                ["Serilog:MinimumLevel:Default"] = "Warning",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                values[key] = value;
+            }
+
+            config.AddInMemoryCollection(values);
+        });
+    }
+}
