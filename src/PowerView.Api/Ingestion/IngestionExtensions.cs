@@ -20,6 +20,7 @@ internal static class IngestionExtensions
             : sp.GetRequiredService<FileSink>());
         services.AddSingleton<IRunStore, SqliteRunStore>();
         services.AddSingleton<RunRecorder>();
+        services.AddSingleton<RunNotifications>();
         services.AddSingleton<IngestionPipeline>();
         services.AddHostedService<RunStoreInitializer>();
         return builder;

@@ -16,6 +16,7 @@ internal sealed class RunRecorder(
     ILineProtocolSink sink,
     PowerViewPaths paths,
     IOptions<InfluxOptions> influx,
+    RunNotifications notifications,
     ILogger<RunRecorder> log)
 {
     /// <summary>Writes the <c>tsv_parser_file</c> point (ingestion runs), the JSON report and the store row.</summary>
@@ -39,6 +40,7 @@ internal sealed class RunRecorder(
         }
 
         await store.RecordAsync(report, cancellationToken);
+        notifications.Publish(report);
     }
 
     /// <summary>Writes the <c>tsv_parser_run</c> point of a batch.</summary>
