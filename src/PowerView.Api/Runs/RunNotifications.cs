@@ -11,13 +11,13 @@ internal sealed class RunNotifications
     private readonly ConcurrentDictionary<Guid, (Func<RunReport, bool> Match, TaskCompletionSource<RunReport> Done)> _waiters = new();
     private readonly ConcurrentQueue<RunReport> _recent = new();
 
-    /// <summary>Runs recorded so far (the last 10,000), oldest first.</summary>
+    /// <summary>The last 256 runs recorded, oldest first (a bounded window: enough to catch a run that finished just before someone started waiting).</summary>
     public IReadOnlyCollection<RunReport> Recent => _recent;
 
     public void Publish(RunReport report)
     {
         _recent.Enqueue(report);
-        while (_recent.Count > 10_000 && _recent.TryDequeue(out _))
+        while (_recent.Count > 256 && _recent.TryDequeue(out _))
         {
         }
 
