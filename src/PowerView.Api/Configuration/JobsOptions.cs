@@ -10,4 +10,10 @@ internal sealed class JobsOptions
 
     /// <summary>Hangfire workers; 0 = Hangfire's default (5 per core, at most 20).</summary>
     public int WorkerCount { get; set; }
+
+    /// <summary>Back-off between the tries of a job that failed for a transient reason (InfluxDB unreachable);
+    /// one try per entry, then the job fails and the sweep takes the file again. Null = 60, 300, 900, 1800, 3600.</summary>
+    public int[]? RetryDelaysSeconds { get; set; }
+
+    public IReadOnlyList<int> RetryDelays => RetryDelaysSeconds is { Length: > 0 } d ? d : [60, 300, 900, 1800, 3600];
 }

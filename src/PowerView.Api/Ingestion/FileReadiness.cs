@@ -23,7 +23,21 @@ internal static class FileReadiness
         }
 
         var complete = LooksComplete(info, out var incompleteReason);
-        var age = now - new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+        return Verdict(complete, incompleteReason, info.LastWriteTimeUtc, now, options);
+    }
+
+    /// <summary>The same check on a file the caller already holds open (the pipeline's exclusive lock forbids a
+    /// second open of the file in this process); the stream is put back at its start.</summary>
+    public static string? WhyNotReady(FileStream stream, DateTimeOffset now, IngestionOptions options)
+    {
+        var complete = LooksComplete(stream, out var incompleteReason);
+        stream.Position = 0;
+        return Verdict(complete, incompleteReason, File.GetLastWriteTimeUtc(stream.Name), now, options);
+    }
+
+    private static string? Verdict(bool complete, string? incompleteReason, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options)
+    {
+        var age = now - new DateTimeOffset(lastWriteUtc, TimeSpan.Zero);
         var wait = TimeSpan.FromSeconds(complete ? options.SettleSeconds : options.IncompleteGraceSeconds);
         if (age >= wait)
         {
@@ -37,7 +51,6 @@ internal static class FileReadiness
 
     public static bool LooksComplete(FileInfo info, out string? reason)
     {
-        reason = null;
         if (info.Length == 0)
         {
             reason = "the file is empty";
@@ -45,10 +58,24 @@ internal static class FileReadiness
         }
 
         using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var head = new byte[(int)Math.Min(Probe, info.Length)];
+        return LooksComplete(stream, out reason);
+    }
+
+    private static bool LooksComplete(Stream stream, out string? reason)
+    {
+        reason = null;
+        var length = stream.Length;
+        if (length == 0)
+        {
+            reason = "the file is empty";
+            return false;
+        }
+
+        stream.Position = 0;
+        var head = new byte[(int)Math.Min(Probe, length)];
         stream.ReadExactly(head);
         var tail = head;
-        if (info.Length > Probe)
+        if (length > Probe)
         {
             tail = new byte[Probe];
             stream.Seek(-Probe, SeekOrigin.End);

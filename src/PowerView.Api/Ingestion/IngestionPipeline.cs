@@ -97,7 +97,7 @@ internal sealed class IngestionPipeline(
 
     private async Task<string> RunAsync(DataFile file, FileStream stream, string trigger, RunReport report, CancellationToken cancellationToken)
     {
-        if (trigger == IngestTrigger.Sweep && FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), ingestion.Value) is { } wait)
+        if (trigger == IngestTrigger.Sweep && FileReadiness.WhyNotReady(stream, time.GetUtcNow(), ingestion.Value) is { } wait)
         {
             report.Message = wait;
             return RunStatus.Skipped;
@@ -184,6 +184,9 @@ internal static class IngestTrigger
     public const string Hook = "hook";
     public const string Sweep = "sweep";
     public const string Cli = "cli";
+
+    /// <summary>A job's second or later try, after a deferred run.</summary>
+    public const string Retry = "retry";
 }
 
 /// <summary>The result of asking for a file: a finished run, or why there was none.</summary>

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+
+namespace PowerView.Api.Jobs;
+
+/// <summary>
+/// "At most one run per file at a time" across hook events, retries and sweeps, and across instances
+/// sharing a job storage: a file's claim is a hash in the Hangfire storage naming the job that will ingest
+/// it, written under a distributed lock. A claim counts while its job is queued, scheduled for a retry or
+/// running; a claim whose job ended, failed for good or expired is stale and is simply replaced.
+/// The job's last state change removes its own claim (<see cref="ReleaseFileClaimAttribute"/>).
+/// </summary>
+internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
+{
+    private const string JobField = "job";
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+
+    // A claim outlives any retry chain (see Jobs:RetryDelaysSeconds) and then disappears on its own.
+    private static readonly TimeSpan ClaimLifetime = TimeSpan.FromDays(2);
+
+    private static readonly HashSet<string> LiveStates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        EnqueuedState.StateName, ScheduledState.StateName, ProcessingState.StateName, AwaitingState.StateName,
+    };
+
+    /// <summary>Queues the ingestion of a file (path relative to the data root) unless a job already has it.</summary>
+    /// <exception cref="DistributedLockTimeoutException">Another request held the file's lock for too long.</exception>
+    public QueueAnswer QueueIngestion(string relativePath, string trigger)
+    {
+        var key = Key(relativePath);
+        using var connection = storage.GetConnection();
+        using (connection.AcquireDistributedLock(key, LockTimeout))
+        {
+            if (ClaimedBy(connection, key) is { } existing && IsLive(connection, existing))
+            {
+                return new QueueAnswer(QueueAnswer.Duplicate, existing);
+            }
+
+            var job = Job.FromExpression<IngestFileJob>(j => j.RunAsync(relativePath, trigger, null, CancellationToken.None));
+            var jobId = jobs.Create(job, new EnqueuedState(JobQueues.Ingest));
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetRangeInHash(key, [new KeyValuePair<string, string>(JobField, jobId)]);
+            if (transaction is JobStorageTransaction expiring)
+            {
+                expiring.ExpireHash(key, ClaimLifetime);
+            }
+
+            transaction.Commit();
+            return new QueueAnswer(QueueAnswer.Queued, jobId);
+        }
+    }
+
+    /// <summary>The storage key of a file's claim (also its lock name): bounded length whatever the path.</summary>
+    public static string Key(string relativePath) =>
+        "powerview:claim:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(relativePath)));
+
+    /// <summary>Removes the claim if it still names this job (called inside the job's state transaction).</summary>
+    public static void Release(IStorageConnection connection, IWriteOnlyTransaction transaction, string relativePath, string jobId)
+    {
+        var key = Key(relativePath);
+        if (ClaimedBy(connection, key) == jobId)
+        {
+            transaction.RemoveHash(key);
+        }
+    }
+
+    private static string? ClaimedBy(IStorageConnection connection, string key) =>
+        connection.GetAllEntriesFromHash(key)?.GetValueOrDefault(JobField);
+
+    private static bool IsLive(IStorageConnection connection, string jobId) =>
+        connection.GetStateData(jobId)?.Name is { } state && LiveStates.Contains(state);
+}

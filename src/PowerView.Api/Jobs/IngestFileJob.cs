@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using Hangfire;
+using Hangfire.Server;
+using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
+
+namespace PowerView.Api.Jobs;
+
+/// <summary>
+/// Hangfire job: one run of the ingestion pipeline over one file, a batch of one. Its arguments stay small
+/// (the path relative to the data root and what asked for it). A deferred run (sink unreachable) throws
+/// <see cref="IngestDeferredException"/> so that Hangfire tries again with back-off; the file stays where it
+/// is meanwhile. A file that is gone or locked by another run simply ends the job: nothing to record.
+/// </summary>
+internal sealed class IngestFileJob(IngestionPipeline pipeline, RunRecorder recorder, TimeProvider time, ILogger<IngestFileJob> log)
+{
+    [Queue(JobQueues.Ingest)]
+    [ReleaseFileClaim]
+    [DisplayName("Ingest {0} ({1})")]
+    public async Task RunAsync(string relativePath, string trigger, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var retry = context?.GetJobParameter<int>("RetryCount") ?? 0;
+        var started = time.GetUtcNow();
+        var outcome = await pipeline.IngestAsync(relativePath, retry > 0 ? IngestTrigger.Retry : trigger, cancellationToken);
+        if (outcome.Report is not { } report)
+        {
+            log.LogInformation("No run for {File}: {Reason}", relativePath, outcome.Problem);
+            return;
+        }
+
+        await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
+        if (report.Status == RunStatus.Deferred)
+        {
+            throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}): {report.Error}");
+        }
+    }
+}
+
+/// <summary>The run was deferred (sink unreachable, file unreadable): a transient failure Hangfire retries.</summary>
+internal sealed class IngestDeferredException(string message) : Exception(message);

@@ -1,0 +1,90 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
+using PowerView.Api.Ingestion;
+
+namespace PowerView.Api.Jobs;
+
+internal static class JobsExtensions
+{
+    /// <summary>
+    /// Hangfire: storage per <c>Jobs:Storage</c>, one server per queue, the file claims and the sweep.
+    /// Storage, activator and filters are this host's own services, never Hangfire's statics
+    /// (<c>JobStorage.Current</c>, <c>JobActivator.Current</c>), so several hosts can share a process.
+    /// </summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(CreateStorage);
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilters(sp.GetRequiredService<IOptions<JobsOptions>>().Value.RetryDelays));
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+
+        services.AddHangfireServer((sp, server) =>
+        {
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            Configure(server, jobs, JobQueues.Ingest, jobs.WorkerCount > 0 ? jobs.WorkerCount : Math.Min(Environment.ProcessorCount * 5, 20));
+        });
+        services.AddHangfireServer((sp, server) =>
+            Configure(server, sp.GetRequiredService<IOptions<JobsOptions>>().Value, JobQueues.Provision, 2));
+
+        services.AddTransient<IngestFileJob>();
+        services.AddTransient<ProvisionJob>();
+        services.AddSingleton<FileClaims>();
+        services.TryAddSingleton<DataRootScanner>();
+        services.AddSingleton<Sweeper>();
+        services.AddHostedService<SweepService>();
+
+        // The dashboard is used from a browser with Basic credentials, which the browser sends by itself:
+        // its POST actions (retry, delete) must carry an antiforgery token, which Hangfire checks when this is registered.
+        services.AddAntiforgery();
+        return builder;
+    }
+
+    /// <summary><c>/hangfire</c>, behind the AdminKey (see <see cref="DashboardAuthorization"/>).</summary>
+    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            AsyncAuthorization = [new DashboardAuthorization(app.ServiceProvider.GetRequiredService<IOptions<PowerViewOptions>>())],
+            DashboardTitle = "PowerView jobs",
+            // The PostgreSQL connection string holds a password.
+            DisplayStorageConnectionString = false,
+        });
+        return app;
+    }
+
+    private static void Configure(BackgroundJobServerOptions server, JobsOptions jobs, string queue, int workers)
+    {
+        server.ServerName = $"{Environment.MachineName}:{queue}";
+        server.Queues = [queue];
+        server.WorkerCount = workers;
+        // Retries are scheduled jobs: poll for them at least as often as the shortest back-off.
+        server.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Clamp(jobs.RetryDelays.Min(), 1, 15));
+        server.ShutdownTimeout = TimeSpan.FromSeconds(10);
+    }
+
+    private static JobStorage CreateStorage(IServiceProvider sp)
+    {
+        var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+        if (jobs.Storage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!;
+            var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        }
+
+        return new InMemoryStorage(new InMemoryStorageOptions());
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Hangfire.Storage;
+using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
+using PowerView.Api.Ingestion;
+
+namespace PowerView.Api.Jobs;
+
+/// <summary>
+/// Contract §5's safety net: queues every waiting <c>.tsv</c> file that is ready (settled, or past the grace
+/// period when it looks incomplete). Files already claimed by a job are skipped (<c>duplicate</c>). The files
+/// on disk are the durable queue: whatever the in-memory job storage forgot in a restart is found again here.
+/// </summary>
+internal sealed class Sweeper(
+    DataRootScanner scanner,
+    FileClaims claims,
+    IOptions<IngestionOptions> options,
+    TimeProvider time,
+    ILogger<Sweeper> log)
+{
+    private readonly ConcurrentQueue<SweepSummary> _done = new();
+    private readonly ConcurrentDictionary<Guid, (int Number, TaskCompletionSource<SweepSummary> Done)> _waiters = new();
+    private int _count;
+
+    /// <summary>Sweeps finished since start-up.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    public SweepSummary Sweep(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int found = 0, queued = 0, duplicate = 0, waiting = 0, failed = 0;
+        foreach (var file in scanner.FindWaitingFiles())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            found++;
+            if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options.Value) is { } why)
+            {
+                waiting++;
+                log.LogDebug("Sweep leaves {File}: {Reason}", file.RelativePath, why);
+                continue;
+            }
+
+            try
+            {
+                var answer = claims.QueueIngestion(file.RelativePath!, IngestTrigger.Sweep);
+                _ = answer.Status == QueueAnswer.Queued ? queued++ : duplicate++;
+            }
+            catch (DistributedLockTimeoutException)
+            {
+                // Someone is queueing this very file right now: it is taken care of.
+                duplicate++;
+            }
+            catch (IOException ex)
+            {
+                // The file vanished or became unreadable while we looked: the next sweep sees.
+                failed++;
+                log.LogWarning("Sweep could not check {File}: {Problem}", file.RelativePath, ex.Message);
+            }
+        }
+
+        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, failed, clock.ElapsedMilliseconds);
+        log.Log(queued > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet, {Failed} unreadable, in {DurationMs} ms",
+            summary.Number, found, queued, duplicate, waiting, failed, summary.DurationMs);
+        Publish(summary);
+        return summary;
+    }
+
+    /// <summary>Completes with the summary of sweep number <paramref name="number"/> (1 = the start-up sweep), now or when it ends.</summary>
+    public Task<SweepSummary> WaitForSweepAsync(int number, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<SweepSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var id = Guid.NewGuid();
+        _waiters[id] = (number, done);
+        if (_done.FirstOrDefault(s => s.Number == number) is { } already && _waiters.TryRemove(id, out _))
+        {
+            done.TrySetResult(already);
+        }
+
+        cancellationToken.Register(() =>
+        {
+            if (_waiters.TryRemove(id, out _))
+            {
+                done.TrySetCanceled(cancellationToken);
+            }
+        });
+        return done.Task;
+    }
+
+    private void Publish(SweepSummary summary)
+    {
+        _done.Enqueue(summary);
+        while (_done.Count > 64 && _done.TryDequeue(out _))
+        {
+        }
+
+        foreach (var (id, waiter) in _waiters)
+        {
+            if (waiter.Number == summary.Number && _waiters.TryRemove(id, out _))
+            {
+                waiter.Done.TrySetResult(summary);
+            }
+        }
+    }
+}
+
+internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Failed, long DurationMs);
+
+/// <summary>Runs the sweep at start-up and then every <c>Ingestion:SweepIntervalSeconds</c> (on the injected clock, so tests drive it).</summary>
+internal sealed class SweepService(Sweeper sweeper, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SweepService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), time);
+        do
+        {
+            try
+            {
+                sweeper.Sweep(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A sweep that fails (job storage down, data root unreadable) is tried again at the next tick.
+                log.LogError(ex, "Sweep failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,108 @@
+using PowerView.Api.Ingestion;
+
+namespace PowerView.Api.Webhooks;
+
+/// <summary>
+/// What an SFTPGo event asks for, from its action and the depth of its path under the data root:
+/// a completed upload (or a rename/copy) of <c>&lt;company&gt;/&lt;campaign&gt;/&lt;device&gt;/&lt;file&gt;.tsv</c> is ingested,
+/// a mkdir of <c>&lt;company&gt;</c> or <c>&lt;company&gt;/&lt;campaign&gt;</c> is provisioned, everything else is ignored
+/// with its reason. Only a body that cannot be understood or a path outside the root is refused.
+/// </summary>
+internal sealed class HookRouter(DataLayout layout, HookPaths paths)
+{
+    public HookDecision Route(SftpGoEvent e)
+    {
+        var action = e.Action?.Trim().ToLowerInvariant();
+        return action switch
+        {
+            null or "" => new HookDecision.Reject("the body has no 'action'"),
+            "upload" => Upload(e),
+            // The client wrote a temporary name (WinSCP's .filepart) and renamed it: the target is the finished file.
+            "rename" or "copy" => Target(e, action),
+            "mkdir" => Mkdir(e),
+            _ => new HookDecision.Ignore($"action '{e.Action}' needs no work"),
+        };
+    }
+
+    private HookDecision Upload(SftpGoEvent e)
+    {
+        if (paths.Resolve(e.Path, e.VirtualPath, e.Username, "path", out var problem) is not { } relative)
+        {
+            return new HookDecision.Reject(problem!);
+        }
+
+        return e.Status switch
+        {
+            1 => File(relative),
+            2 => new HookDecision.Ignore("the upload failed (status 2); a file completed later is taken by the sweep", relative),
+            3 => new HookDecision.Ignore("the upload exceeded the quota (status 3)", relative),
+            null => new HookDecision.Ignore("the event has no 'status', so a complete upload cannot be told from a failed one; the sweep takes the file once it has settled", relative),
+            var other => new HookDecision.Ignore($"unknown upload status {other}", relative),
+        };
+    }
+
+    private HookDecision Target(SftpGoEvent e, string action)
+    {
+        if (paths.Resolve(e.TargetPath, e.VirtualTargetPath, e.Username, "target_path", out var problem) is not { } relative)
+        {
+            return new HookDecision.Reject(problem!);
+        }
+
+        return e.Status is null or 1
+            ? File(relative)
+            : new HookDecision.Ignore($"the {action} failed (status {e.Status})", relative);
+    }
+
+    private HookDecision File(string relative)
+    {
+        var name = relative[(relative.LastIndexOf('/') + 1)..];
+        if (DataLayout.TemporaryNameReason(name) is { } temporary)
+        {
+            return new HookDecision.Ignore($"'{name}' is {temporary}", relative);
+        }
+
+        if (layout.TryResolveFile(relative, out var problem) is not { } file)
+        {
+            return new HookDecision.Ignore(problem!, relative);
+        }
+
+        return System.IO.File.Exists(file.FullPath)
+            ? new HookDecision.Ingest(file)
+            : new HookDecision.Ignore("the file is no longer there (already processed, renamed or removed)", relative);
+    }
+
+    private HookDecision Mkdir(SftpGoEvent e)
+    {
+        if (paths.Resolve(e.Path, e.VirtualPath, e.Username, "path", out var problem) is not { } relative)
+        {
+            return new HookDecision.Reject(problem!);
+        }
+
+        var parts = relative.Split('/');
+        if (parts.Any(p => p.StartsWith('.')))
+        {
+            return new HookDecision.Ignore("a hidden folder", relative);
+        }
+
+        return parts.Length switch
+        {
+            1 => new HookDecision.Provision(parts[0], null, relative),
+            2 => new HookDecision.Provision(parts[0], parts[1], relative),
+            3 => new HookDecision.Ignore("a device folder: nothing to provision", relative),
+            _ => new HookDecision.Ignore($"a folder {parts.Length} levels deep: nothing to provision", relative),
+        };
+    }
+}
+
+/// <summary>The outcome of routing one event.</summary>
+internal abstract record HookDecision
+{
+    public sealed record Ingest(DataFile File) : HookDecision;
+
+    public sealed record Provision(string Company, string? Campaign, string Path) : HookDecision;
+
+    public sealed record Ignore(string Reason, string? Path = null) : HookDecision;
+
+    /// <summary>Answered 400: nothing is touched.</summary>
+    public sealed record Reject(string Problem) : HookDecision;
+}

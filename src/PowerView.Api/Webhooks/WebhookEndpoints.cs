@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Text.Json;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PowerView.Api.Ingestion;
+using PowerView.Api.Jobs;
+using Serilog;
+
+namespace PowerView.Api.Webhooks;
+
+internal static class WebhookEndpoints
+{
+    /// <summary>SFTPGo's bodies are well under 2 KiB; anything near this is not from SFTPGo.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/hooks/sftpgo", ReceiveAsync)
+            .AddEndpointFilter<HookSecretFilter>()
+            // Any content type: an Event Manager action whose Content-Type header was forgotten still gets through.
+            .Accepts<SftpGoEvent>(isOptional: false, "application/json", "*/*")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithName("SftpGoHook")
+            .WithTags("Hooks")
+            .WithSummary("Receives an SFTPGo upload, rename or mkdir event")
+            .WithDescription("SFTPGo's legacy actions hook or the Event Manager HTTP action (same field names). "
+                + "Answers 200 queued | ignored | duplicate at once and does the work in a Hangfire job.");
+        return app;
+    }
+
+    /// <summary>
+    /// Reads the body itself (any content type: an Event Manager action without a Content-Type header still
+    /// works), routes it and queues the job. Always 200 for what was understood, so SFTPGo neither retries
+    /// nor, with a synchronous hook, deletes the upload.
+    /// </summary>
+    private static async Task<Results<Ok<HookAnswer>, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request,
+        HookRouter router,
+        FileClaims claims,
+        IBackgroundJobClient jobs,
+        IDiagnosticContext diagnostics,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var (e, problem) = await ReadEventAsync(request, cancellationToken);
+        if (e is null)
+        {
+            return problem!;
+        }
+
+        diagnostics.Set("HookAction", e.Action);
+        var decision = router.Route(e);
+        HookAnswer answer;
+        switch (decision)
+        {
+            case HookDecision.Reject reject:
+                loggers.CreateLogger(typeof(WebhookEndpoints)).LogWarning("Hook event {Action} refused: {Problem}", e.Action, reject.Problem);
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Path refused", detail: reject.Problem);
+            case HookDecision.Ingest ingest:
+                answer = QueueIngestion(claims, ingest.File);
+                break;
+            case HookDecision.Provision provision:
+                var job = Job.FromExpression<ProvisionJob>(j => j.RunAsync(provision.Company, provision.Campaign, CancellationToken.None));
+                answer = new HookAnswer(QueueAnswer.Queued, jobs.Create(job, new EnqueuedState(JobQueues.Provision)), Path: provision.Path);
+                break;
+            case HookDecision.Ignore ignore:
+                answer = new HookAnswer(HookAnswer.Ignored, Reason: ignore.Reason, Path: ignore.Path);
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected decision {decision}");
+        }
+
+        diagnostics.Set("HookAnswer", answer.Status);
+        diagnostics.Set("JobId", answer.JobId);
+        return TypedResults.Ok(answer);
+    }
+
+    private static HookAnswer QueueIngestion(FileClaims claims, DataFile file)
+    {
+        try
+        {
+            var queued = claims.QueueIngestion(file.RelativePath!, IngestTrigger.Hook);
+            return new HookAnswer(queued.Status, queued.JobId,
+                queued.Status == QueueAnswer.Duplicate ? "a job for this file is already queued or running" : null, file.RelativePath);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            // Another request holds the file's claim lock and is deciding for it right now.
+            return new HookAnswer(QueueAnswer.Duplicate, Reason: "another request for this file is being handled", Path: file.RelativePath);
+        }
+    }
+
+    private static async Task<(SftpGoEvent? Event, ProblemHttpResult? Problem)> ReadEventAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
+        try
+        {
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > MaxBodyBytes)
+                {
+                    return (null, TooLarge());
+                }
+            }
+
+            if (length == 0)
+            {
+                return (null, Malformed("The body is empty: SFTPGo's action JSON is expected."));
+            }
+
+            var e = JsonSerializer.Deserialize(buffer.AsSpan(0, length), SftpGoJson.Default.SftpGoEvent);
+            return e is null ? (null, Malformed("The body is JSON null: SFTPGo's action JSON is expected.")) : (e, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Malformed($"The body is not SFTPGo's action JSON: {ex.Message}"));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ProblemHttpResult Malformed(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed hook body", detail: detail);
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Hook body too large",
+            detail: $"SFTPGo events are small; bodies over {MaxBodyBytes} bytes are refused.");
+}
