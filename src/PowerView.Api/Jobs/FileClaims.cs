@@ -54,6 +54,18 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
         }
     }
 
+    /// <summary>
+    /// Frees the claim as soon as the file has left its place (moved to parsed/ or error/), before the job's own
+    /// end: a new upload of the same name arriving meanwhile is then queued instead of answered "duplicate".
+    /// </summary>
+    public void Release(string relativePath, string jobId)
+    {
+        using var connection = storage.GetConnection();
+        using var transaction = connection.CreateWriteTransaction();
+        Release(connection, transaction, relativePath, jobId);
+        transaction.Commit();
+    }
+
     /// <summary>The storage key of a file's claim (also its lock name): bounded length whatever the path.</summary>
     public static string Key(string relativePath) =>
         "powerview:claim:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(relativePath)));

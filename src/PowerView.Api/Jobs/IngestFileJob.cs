@@ -12,7 +12,7 @@ namespace PowerView.Api.Jobs;
 /// <see cref="IngestDeferredException"/> so that Hangfire tries again with back-off; the file stays where it
 /// is meanwhile. A file that is gone or locked by another run simply ends the job: nothing to record.
 /// </summary>
-internal sealed class IngestFileJob(IngestionPipeline pipeline, RunRecorder recorder, TimeProvider time, ILogger<IngestFileJob> log)
+internal sealed class IngestFileJob(IngestionPipeline pipeline, FileClaims claims, RunRecorder recorder, TimeProvider time, ILogger<IngestFileJob> log)
 {
     [Queue(JobQueues.Ingest)]
     [ReleaseFileClaim]
@@ -28,11 +28,18 @@ internal sealed class IngestFileJob(IngestionPipeline pipeline, RunRecorder reco
             return;
         }
 
-        await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
         if (report.Status == RunStatus.Deferred)
         {
+            await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
             throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}): {report.Error}");
         }
+
+        if (context is not null)
+        {
+            claims.Release(relativePath, context.BackgroundJob.Id);
+        }
+
+        await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
     }
 }
 

@@ -23,7 +23,8 @@ internal static class JobsExtensions
         var services = builder.Services;
         services.AddSingleton(CreateStorage);
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddSingleton<IJobFilterProvider>(sp => new JobFilters(sp.GetRequiredService<IOptions<JobsOptions>>().Value.RetryDelays));
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilters(
+            sp.GetRequiredService<IOptions<JobsOptions>>().Value.RetryDelays, sp.GetServices<Hangfire.States.IApplyStateFilter>()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

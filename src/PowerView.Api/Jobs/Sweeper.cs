@@ -29,20 +29,20 @@ internal sealed class Sweeper(
     public SweepSummary Sweep(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        int found = 0, queued = 0, duplicate = 0, waiting = 0, failed = 0;
+        int found = 0, queued = 0, duplicate = 0, waiting = 0, busy = 0;
         foreach (var file in scanner.FindWaitingFiles())
         {
             cancellationToken.ThrowIfCancellationRequested();
             found++;
-            if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options.Value) is { } why)
-            {
-                waiting++;
-                log.LogDebug("Sweep leaves {File}: {Reason}", file.RelativePath, why);
-                continue;
-            }
-
             try
             {
+                if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options.Value) is { } why)
+                {
+                    waiting++;
+                    log.LogDebug("Sweep leaves {File}: {Reason}", file.RelativePath, why);
+                    continue;
+                }
+
                 var answer = claims.QueueIngestion(file.RelativePath!, IngestTrigger.Sweep);
                 _ = answer.Status == QueueAnswer.Queued ? queued++ : duplicate++;
             }
@@ -53,16 +53,17 @@ internal sealed class Sweeper(
             }
             catch (IOException ex)
             {
-                // The file vanished or became unreadable while we looked: the next sweep sees.
-                failed++;
-                log.LogWarning("Sweep could not check {File}: {Problem}", file.RelativePath, ex.Message);
+                // A run holds the file's exclusive lock (it is being ingested), or it vanished or became
+                // unreadable while we looked: the next sweep sees.
+                busy++;
+                log.LogDebug("Sweep skips {File}: {Problem}", file.RelativePath, ex.Message);
             }
         }
 
-        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, failed, clock.ElapsedMilliseconds);
+        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, busy, clock.ElapsedMilliseconds);
         log.Log(queued > 0 ? LogLevel.Information : LogLevel.Debug,
-            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet, {Failed} unreadable, in {DurationMs} ms",
-            summary.Number, found, queued, duplicate, waiting, failed, summary.DurationMs);
+            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet, {Busy} locked or unreadable, in {DurationMs} ms",
+            summary.Number, found, queued, duplicate, waiting, busy, summary.DurationMs);
         Publish(summary);
         return summary;
     }
@@ -105,7 +106,7 @@ internal sealed class Sweeper(
     }
 }
 
-internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Failed, long DurationMs);
+internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Busy, long DurationMs);
 
 /// <summary>Runs the sweep at start-up and then every <c>Ingestion:SweepIntervalSeconds</c> (on the injected clock, so tests drive it).</summary>
 internal sealed class SweepService(Sweeper sweeper, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SweepService> log) : BackgroundService

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PowerView.Api.Tests.Infrastructure;
 
@@ -15,6 +17,9 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
     public const string Company1Key = "test-company1-key-0123456789";
 
     public TempFolder Folder => folder;
+
+    /// <summary>Replaces services after the app registered its own (a clock, a log sink, a job filter).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -38,5 +43,9 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
 
             config.AddInMemoryCollection(values);
         });
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 }

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Hangfire.States;
+using Hangfire.Storage;
+
+namespace PowerView.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A Hangfire state filter registered in a test host (the host adds every <see cref="IApplyStateFilter"/> service
+/// to its jobs): lets a test wait for a job to reach a state instead of polling the storage.
+/// </summary>
+internal sealed class JobStates : IApplyStateFilter
+{
+    private readonly ConcurrentQueue<(string JobId, string State)> _applied = new();
+    private readonly ConcurrentDictionary<Guid, (Func<string, string, bool> Match, TaskCompletionSource<string> Done)> _waiters = new();
+
+    public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
+    {
+        var (jobId, state) = (context.BackgroundJob.Id, context.NewState.Name);
+        _applied.Enqueue((jobId, state));
+        foreach (var (id, waiter) in _waiters)
+        {
+            if (waiter.Match(jobId, state) && _waiters.TryRemove(id, out _))
+            {
+                waiter.Done.TrySetResult(jobId);
+            }
+        }
+    }
+
+    public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
+    {
+    }
+
+    /// <summary>Completes with the id of the first job (already seen or to come) that reaches <paramref name="state"/>.</summary>
+    public async Task<string> WaitForAsync(string state, string? jobId = null)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        bool Match(string id, string s) => s == state && (jobId is null || id == jobId);
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var key = Guid.NewGuid();
+        _waiters[key] = (Match, done);
+        if (_applied.FirstOrDefault(a => Match(a.JobId, a.State)) is { JobId: not null } seen && _waiters.TryRemove(key, out _))
+        {
+            done.TrySetResult(seen.JobId);
+        }
+
+        await using var registration = timeout.Token.Register(() =>
+        {
+            if (_waiters.TryRemove(key, out _))
+            {
+                done.TrySetCanceled(timeout.Token);
+            }
+        });
+        return await done.Task;
+    }
+}
