@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.AspNetCore;
 using Serilog.Events;
 using PowerView.Api.Configuration;
 
@@ -24,7 +25,14 @@ internal static class LoggingExtensions
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: mode == ServiceMode.Cli ? LogEventLevel.Verbose : null);
             }
-        });
+        },
+        // Each host keeps its own logger instead of replacing the static Log.Logger: with several hosts in one
+        // process (the tests), a host's events would otherwise end up in whichever host started last.
+        preserveStaticLogger: true);
+
+        // UseSerilogRequestLogging() takes its options from here; without a logger it would use the static one.
+        // The request event carries method, path (never the query string), status and time: no header, no secret.
+        builder.Services.AddOptions<RequestLoggingOptions>().Configure<Serilog.ILogger>((o, logger) => o.Logger = logger);
         return builder;
     }
 }

@@ -79,6 +79,16 @@ internal static class HookCalls
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>Starts the host and waits for its start-up sweep, so files placed afterwards are left to the test.</summary>
+    public static async Task<HttpClient> StartAsync(this PowerViewApplication app)
+    {
+        var client = app.CreateClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await app.Services.GetRequiredService<PowerView.Api.Jobs.Sweeper>().WaitForSweepAsync(1, timeout.Token);
+        return client;
+    }
+
     /// <summary>Waits for a recorded run (30 s at most: a safety net, not a pace).</summary>
     public static async Task<RunReport> WaitForRunAsync(this PowerViewApplication app, Func<RunReport, bool> match)
     {

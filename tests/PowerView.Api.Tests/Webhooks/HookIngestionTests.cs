@@ -19,7 +19,7 @@ public sealed class HookIngestionTests
         using var folder = new TempFolder();
         var states = new JobStates();
         await using var app = new PowerViewApplication(folder) { TestServices = s => s.AddSingleton<IApplyStateFilter>(states) };
-        using var client = app.CreateClient();
+        using var client = await app.StartAsync();
         var path = folder.PlaceSample(Sample);
 
         var (code, answer) = await HookCalls.PostAsync(client, HookCalls.Upload(path));
@@ -50,7 +50,7 @@ public sealed class HookIngestionTests
     {
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder);
-        using var client = app.CreateClient();
+        using var client = await app.StartAsync();
         var path = folder.PlaceSample(Sample);
 
         var (code, answer) = await HookCalls.PostAsync(client, HookCalls.Upload(path), HookCalls.Basic("sftpgo", PowerViewApplication.HookSecret));
@@ -66,7 +66,7 @@ public sealed class HookIngestionTests
     {
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder);
-        using var client = app.CreateClient();
+        using var client = await app.StartAsync();
         var partial = folder.PlaceSample(Sample, name: "T302_251012_031720.tsv.filepart");
 
         // WinSCP: upload of the temporary name (ignored), then the rename (SFTPGo has already moved the file).
@@ -89,7 +89,7 @@ public sealed class HookIngestionTests
     {
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder);
-        using var client = app.CreateClient();
+        using var client = await app.StartAsync();
         Directory.CreateDirectory(Path.Combine(folder.DataRoot, "acme", "site1", "02000800"));
 
         var company = await HookCalls.PostAsync(client, HookCalls.Mkdir(Path.Combine(folder.DataRoot, "acme")));
@@ -112,9 +112,8 @@ public sealed class HookIngestionTests
     {
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Ingestion:SettleSeconds"] = "0" });
-        using var client = app.CreateClient();
+        using var client = await app.StartAsync();
         var sweeper = app.Services.GetRequiredService<Sweeper>();
-        await sweeper.WaitForSweepAsync(1, TestContext.Current.CancellationToken);
         var path = folder.PlaceSample(Sample);
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -151,7 +150,7 @@ public sealed class HookIngestionTests
         using var folder = new TempFolder();
         var states = new JobStates();
         await using var app = new PowerViewApplication(folder) { TestServices = s => s.AddSingleton<IApplyStateFilter>(states) };
-        using var client = app.CreateClient();
+        using var client = await app.StartAsync();
         var path = folder.PlaceSample(Sample);
         var (_, first) = await HookCalls.PostAsync(client, HookCalls.Upload(path));
         await states.WaitForAsync(SucceededState.StateName, first.GetProperty("jobId").GetString());
@@ -172,8 +171,8 @@ public sealed class HookIngestionTests
         using var folderB = new TempFolder();
         await using var appA = new PowerViewApplication(folderA);
         await using var appB = new PowerViewApplication(folderB);
-        using var clientA = appA.CreateClient();
-        using var clientB = appB.CreateClient();
+        using var clientA = await appA.StartAsync();
+        using var clientB = await appB.StartAsync();
         var pathA = folderA.PlaceSample(Sample);
         var pathB = folderB.PlaceSample("dominique/T302_260105_162016.tsv", name: "T302_251012_031720.tsv");
 
