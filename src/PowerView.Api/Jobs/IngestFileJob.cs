@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Runs;
 
@@ -12,7 +14,13 @@ namespace PowerView.Api.Jobs;
 /// <see cref="IngestDeferredException"/> so that Hangfire tries again with back-off; the file stays where it
 /// is meanwhile. A file that is gone or locked by another run simply ends the job: nothing to record.
 /// </summary>
-internal sealed class IngestFileJob(IngestionPipeline pipeline, FileClaims claims, RunRecorder recorder, TimeProvider time, ILogger<IngestFileJob> log)
+internal sealed class IngestFileJob(
+    IngestionPipeline pipeline,
+    FileClaims claims,
+    RunRecorder recorder,
+    IOptions<JobsOptions> jobs,
+    TimeProvider time,
+    ILogger<IngestFileJob> log)
 {
     [Queue(JobQueues.Ingest)]
     [ReleaseFileClaim]
@@ -28,15 +36,17 @@ internal sealed class IngestFileJob(IngestionPipeline pipeline, FileClaims claim
             return;
         }
 
+        // The file is settled (moved away), or this was the last try: let the next event or sweep have it now.
+        var lastTry = retry >= jobs.Value.RetryDelays.Count;
+        if (context is not null && (report.Status != RunStatus.Deferred || lastTry))
+        {
+            claims.Release(relativePath, context.BackgroundJob.Id);
+        }
+
         if (report.Status == RunStatus.Deferred)
         {
             await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
-            throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}): {report.Error}");
-        }
-
-        if (context is not null)
-        {
-            claims.Release(relativePath, context.BackgroundJob.Id);
+            throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}{(lastTry ? ", the last" : "")}): {report.Error}");
         }
 
         await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
