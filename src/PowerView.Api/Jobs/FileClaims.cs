@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
 
@@ -40,8 +39,7 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
                 return new QueueAnswer(QueueAnswer.Duplicate, existing);
             }
 
-            var job = Job.FromExpression<IngestFileJob>(j => j.RunAsync(relativePath, trigger, null, CancellationToken.None));
-            var jobId = jobs.Create(job, new EnqueuedState(JobQueues.Ingest));
+            var jobId = jobs.Create(IngestFileJob.For(relativePath, trigger), new EnqueuedState(JobQueues.Ingest));
             using var transaction = connection.CreateWriteTransaction();
             transaction.SetRangeInHash(key, [new KeyValuePair<string, string>(JobField, jobId)]);
             if (transaction is JobStorageTransaction expiring)

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
@@ -22,6 +23,12 @@ internal sealed class IngestFileJob(
     TimeProvider time,
     ILogger<IngestFileJob> log)
 {
+    private static readonly System.Reflection.MethodInfo Run = typeof(IngestFileJob).GetMethod(nameof(RunAsync))!;
+
+    /// <summary>The job for a file, built directly: <c>Job.FromExpression</c> would evaluate a lambda on every hook call.</summary>
+    public static Job For(string relativePath, string trigger) =>
+        new(typeof(IngestFileJob), Run, relativePath, trigger, null, CancellationToken.None);
+
     [Queue(JobQueues.Ingest)]
     [ReleaseFileClaim]
     [DisplayName("Ingest {0} ({1})")]

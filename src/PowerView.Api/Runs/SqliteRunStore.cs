@@ -26,6 +26,10 @@ internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // Per connection, not per database: without it every pooled connection commits with FULL, one fsync per run.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL";
+        pragma.ExecuteNonQuery();
         return connection;
     }
 
