@@ -11,7 +11,7 @@ namespace PowerView.Api.Runs;
 /// summaries are kept up to date in the same transaction, so the campaign views cost one indexed read
 /// whatever the number of runs.
 /// </summary>
-internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore
+internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore, IDisposable
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -21,6 +21,10 @@ internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public void Dispose() => _writer.Dispose();
 
     private SqliteConnection Open()
     {
@@ -41,6 +45,20 @@ internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore
     }
 
     public async Task RecordAsync(RunReport r, CancellationToken cancellationToken)
+    {
+        // SQLite has one writer: parallel jobs queue here instead of in SQLite's busy handler, which sleeps.
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await RecordOneAsync(r, cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task RecordOneAsync(RunReport r, CancellationToken cancellationToken)
     {
         await using var db = Open();
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
