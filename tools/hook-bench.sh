@@ -3,13 +3,16 @@
 # Starts the Release build of the service itself (production settings, default logging, Hangfire in memory,
 # line-protocol file sink), runs HookBench and wrk against it, and stops it. Needs wrk (apt-get install wrk).
 #   tools/hook-bench.sh            # about two minutes
-# Environment: BURST (events per burst, 20000), E2E (files, 2000), CONCURRENCY (64), WRK_SECONDS (20).
+# Environment: BURST (events per burst, 20000), STEADY (files for wrk's queued run, 40000), E2E (files, 2000),
+# CONCURRENCY (HookBench bursts, 64), WRK_SECONDS (20). Other processes on the machine distort the figures:
+# the load average is printed first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BURST=${BURST:-20000}
 E2E=${E2E:-2000}
 CONCURRENCY=${CONCURRENCY:-64}
 WRK_SECONDS=${WRK_SECONDS:-20}
+STEADY=${STEADY:-40000}
 PORT=${PORT:-5391}
 SECRET=bench-hook-secret-0123456789
 URL=http://127.0.0.1:$PORT
@@ -35,30 +38,68 @@ trap '[ -n "$PID" ] && kill "$PID"' EXIT
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 1. Hook bursts: distinct files (each queues a job while the workers ingest the earlier ones), the same
-#    events again (duplicates: their jobs are still queued), and failed uploads (ignored).
+# 1. wrk on an idle service (no backlog): failed uploads ("ignored") and events for a file whose job is already
+#    there ("duplicate"). 2 threads, 16 and 64 connections.
 start_service hooks
 bench prepare "$WORK/hooks/data" burst "$BURST"
-bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" upload
-bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" upload
-bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" failed
-
-# 2. wrk, steady state, 2 threads: a failed upload (ignored) and a duplicate of a queued file.
+bench prepare "$WORK/hooks/data" steady "$STEADY" >/dev/null
+file="$WORK/hooks/data/burst/bench/d19/T302_$(printf %06d $((BURST - 1))).tsv"
 cat >"$WORK/hook.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $SECRET"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = os.getenv("BODY")
 LUA
-file="$WORK/hooks/data/burst/bench/d19/T302_$(printf %06d $((BURST - 1))).tsv"
-BODY="{\"action\":\"upload\",\"username\":\"burst\",\"path\":\"$file\",\"status\":2,\"protocol\":\"SFTP\",\"session_id\":\"SFTP_1\",\"timestamp\":1}" \
-  wrk -t2 -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --latency -s "$WORK/hook.lua" "$URL/hooks/sftpgo" | sed 's/^/wrk ignored: /'
-BODY="{\"action\":\"upload\",\"username\":\"burst\",\"path\":\"$file\",\"status\":1,\"protocol\":\"SFTP\",\"session_id\":\"SFTP_1\",\"timestamp\":1}" \
-  wrk -t2 -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --latency -s "$WORK/hook.lua" "$URL/hooks/sftpgo" | sed 's/^/wrk duplicate: /'
+body() { echo "{\"action\":\"upload\",\"username\":\"burst\",\"path\":\"$file\",\"status\":$1,\"protocol\":\"SFTP\",\"session_id\":\"SFTP_1\",\"timestamp\":1}"; }
+# A file whose job waits for a retry (its line-protocol folder is blocked by a plain file, so the run is
+# deferred): its claim stays live, and every further event for it is answered "duplicate".
+bench prepare "$WORK/hooks/data" held 1 >/dev/null
+mkdir -p "$WORK/hooks/state/lineprotocol" && echo blocked >"$WORK/hooks/state/lineprotocol/held"
+held="$WORK/hooks/data/held/bench/d00/T302_000000.tsv"
+curl -s -H "Authorization: Bearer $SECRET" -d "{\"action\":\"upload\",\"username\":\"held\",\"path\":\"$held\",\"status\":1}" "$URL/hooks/sftpgo"; echo
+sleep 2
+dup() { echo "{\"action\":\"upload\",\"username\":\"held\",\"path\":\"$held\",\"status\":1,\"protocol\":\"SFTP\",\"session_id\":\"SFTP_1\",\"timestamp\":1}"; }
+curl -s -H "Authorization: Bearer $SECRET" -d "$(dup)" "$URL/hooks/sftpgo"; echo
+for c in 16 64; do
+  BODY=$(body 2) wrk -t2 -c$c -d"${WRK_SECONDS}s" --latency -s "$WORK/hook.lua" "$URL/hooks/sftpgo" | sed "s/^/wrk ignored c$c: /"
+  BODY=$(dup) wrk -t2 -c$c -d"${WRK_SECONDS}s" --latency -s "$WORK/hook.lua" "$URL/hooks/sftpgo" | sed "s/^/wrk duplicate c$c: /"
+done
+
+# 2. Bursts of distinct files (HookBench, counted): each event queues a job while the workers start ingesting;
+#    the same events again (duplicates: their jobs are still queued); failed uploads (ignored) meanwhile.
+bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" upload
+bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" upload
+bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" failed
+
+# 3. wrk while that backlog is being ingested: upload events of distinct files (each queues a job), then
+#    duplicates and ignored events again.
+cat >"$WORK/queued.lua" <<'LUA'
+local root, files, n = os.getenv("ROOT"), tonumber(os.getenv("FILES")), 0
+function setup(thread) thread:set("id", (setup_count or 0)); setup_count = (setup_count or 0) + 1 end
+request = function()
+  local i = (id + n * 2) % files
+  n = n + 1
+  local path = string.format("%s/steady/bench/d%02d/T302_%06d.tsv", root, i % 20, i)
+  return wrk.format("POST", "/hooks/sftpgo", {["Authorization"] = "Bearer " .. os.getenv("SECRET"), ["Content-Type"] = "application/json"},
+    '{"action":"upload","username":"steady","path":"' .. path .. '","status":1,"protocol":"SFTP","session_id":"SFTP_1","timestamp":1}')
+end
+LUA
+ROOT="$WORK/hooks/data" FILES=$STEADY SECRET=$SECRET \
+  wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s "$WORK/queued.lua" "$URL/hooks/sftpgo" | sed 's/^/wrk queued c16: /'
+for c in 16 64; do
+  BODY=$(dup) wrk -t2 -c$c -d"${WRK_SECONDS}s" --latency -s "$WORK/hook.lua" "$URL/hooks/sftpgo" | sed "s/^/wrk duplicate during backlog c$c: /"
+  BODY=$(body 2) wrk -t2 -c$c -d"${WRK_SECONDS}s" --latency -s "$WORK/hook.lua" "$URL/hooks/sftpgo" | sed "s/^/wrk ignored during backlog c$c: /"
+done
+curl -s -H "Authorization: Bearer $SECRET" -d "$(dup)" "$URL/hooks/sftpgo"; echo
 stop_service
 
-# 3. End to end on a fresh service: first event posted -> last run recorded, 150-row files.
+# 4. End to end on a fresh service: first event posted -> last run recorded, 150-row files. A first round
+#    warms the service up (JIT), as a service that has been running for a while is.
 start_service e2e
+bench e2e "$URL" $SECRET "$WORK/e2e/data" "$WORK/e2e/state" warmup 500 16 | sed 's/^/warm-up /'
+cpu0=$(awk '{print $14+$15}' "/proc/$PID/stat")
 bench e2e "$URL" $SECRET "$WORK/e2e/data" "$WORK/e2e/state" e2e "$E2E" 16
+cpu1=$(awk '{print $14+$15}' "/proc/$PID/stat")
+echo "e2e: service CPU $(( (cpu1 - cpu0) * 10 / E2E )) ms per file (user+system, all threads)"
 stop_service
 echo "work folder: $WORK (service logs inside)"
