@@ -2,8 +2,10 @@
 # Measures POST /hooks/sftpgo and end-to-end ingestion on loopback; the figures go to docs/performance.md.
 # Starts the Release build of the service itself (production settings, default logging, Hangfire in memory,
 # line-protocol file sink), runs HookBench and wrk against it, and stops it. Needs wrk (apt-get install wrk).
+# The periodic sweep is pushed to an hour: it would otherwise queue the prepared files itself, and the
+# "queued" phases would measure duplicates.
 #   tools/hook-bench.sh            # about two minutes
-# Environment: BURST (events per burst, 20000), STEADY (files for wrk's queued run, 40000), E2E (files, 2000),
+# Environment: BURST (events per burst, 20000), STEADY (files for wrk's queued run, 80000), E2E (files, 2000),
 # CONCURRENCY (HookBench bursts, 64), WRK_SECONDS (20). Other processes on the machine distort the figures:
 # the load average is printed first.
 set -euo pipefail
@@ -12,7 +14,7 @@ BURST=${BURST:-20000}
 E2E=${E2E:-2000}
 CONCURRENCY=${CONCURRENCY:-64}
 WRK_SECONDS=${WRK_SECONDS:-20}
-STEADY=${STEADY:-40000}
+STEADY=${STEADY:-80000}
 PORT=${PORT:-5391}
 SECRET=bench-hook-secret-0123456789
 URL=http://127.0.0.1:$PORT
@@ -27,6 +29,7 @@ start_service() { # $1 = run name
   mkdir -p "$WORK/$1"
   PowerView__DataRoot="$WORK/$1/data" PowerView__StateDir="$WORK/$1/state" \
   PowerView__HookSecret=$SECRET PowerView__AdminKey=bench-admin-key-0123456789 \
+  Ingestion__SweepIntervalSeconds=3600 \
   ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$URL \
     dotnet src/PowerView.Api/bin/Release/net10.0/PowerView.Api.dll >"$WORK/$1/service.log" 2>&1 &
   PID=$!
@@ -75,7 +78,19 @@ bench burst "$URL" $SECRET "$WORK/hooks/data" burst "$BURST" "$CONCURRENCY" fail
 #    duplicates and ignored events again.
 cat >"$WORK/queued.lua" <<'LUA'
 local root, files, n = os.getenv("ROOT"), tonumber(os.getenv("FILES")), 0
-function setup(thread) thread:set("id", (setup_count or 0)); setup_count = (setup_count or 0) + 1 end
+local threads = {}
+function setup(thread) thread:set("id", #threads); table.insert(threads, thread) end
+function init(args) queued, duplicate, ignored = 0, 0, 0 end
+function response(status, headers, body)
+  if body:find('"queued"', 1, true) then queued = queued + 1
+  elseif body:find('"duplicate"', 1, true) then duplicate = duplicate + 1
+  else ignored = ignored + 1 end
+end
+function done(summary, latency, requests)
+  local q, d, i = 0, 0, 0
+  for _, t in ipairs(threads) do q = q + t:get("queued"); d = d + t:get("duplicate"); i = i + t:get("ignored") end
+  io.write(string.format("answers: queued %d, duplicate %d, other %d\n", q, d, i))
+end
 request = function()
   local i = (id + n * 2) % files
   n = n + 1
