@@ -18,6 +18,8 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
     private const string JobField = "job";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly SemaphoreSlim[] _local = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     // A claim outlives any retry chain (see Jobs:RetryDelaysSeconds) and then disappears on its own.
     private static readonly TimeSpan ClaimLifetime = TimeSpan.FromDays(2);
 
@@ -26,17 +28,41 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
         EnqueuedState.StateName, ScheduledState.StateName, ProcessingState.StateName, AwaitingState.StateName,
     };
 
-    /// <summary>Queues the ingestion of a file (path relative to the data root) unless a job already has it.</summary>
-    /// <exception cref="DistributedLockTimeoutException">Another request held the file's lock for too long.</exception>
-    public QueueAnswer QueueIngestion(string relativePath, string trigger)
+    /// <summary>Queues the ingestion of a file unless a job already has it.</summary>
+    /// <param name="relativePath">The file's path relative to the data root (the job's argument and the claim's name).</param>
+    /// <param name="fullPath">Where it is: checked again once the claim is ours, since waiting for the lock can take a while.</param>
+    /// <returns>null when the file was gone by then.</returns>
+    /// <exception cref="TimeoutException">Another request held the file's lock for too long.</exception>
+    public QueueAnswer? QueueIngestion(string relativePath, string fullPath, string trigger)
     {
         var key = Key(relativePath);
         using var connection = storage.GetConnection();
-        using (connection.AcquireDistributedLock(key, LockTimeout))
+
+        // Most repeated events find a live claim: answered without any lock.
+        if (ClaimedBy(connection, key) is { } claimed && IsLive(connection, claimed))
         {
+            return new QueueAnswer(QueueAnswer.Duplicate, claimed);
+        }
+
+        // Requests of this process for the same file wait here, cheaply; the storage's lock (which PostgreSQL polls
+        // once a second) then only separates instances.
+        var local = _local[(int)((uint)StringComparer.Ordinal.GetHashCode(relativePath) % (uint)_local.Length)];
+        if (!local.Wait(LockTimeout))
+        {
+            throw new TimeoutException($"the claim of {relativePath} stayed locked for {LockTimeout.TotalSeconds:0} s");
+        }
+
+        try
+        {
+            using var locked = AcquireLock(connection, key);
             if (ClaimedBy(connection, key) is { } existing && IsLive(connection, existing))
             {
                 return new QueueAnswer(QueueAnswer.Duplicate, existing);
+            }
+
+            if (!File.Exists(fullPath))
+            {
+                return null;
             }
 
             var jobId = jobs.Create(IngestFileJob.For(relativePath, trigger), new EnqueuedState(JobQueues.Ingest));
@@ -49,6 +75,10 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
 
             transaction.Commit();
             return new QueueAnswer(QueueAnswer.Queued, jobId);
+        }
+        finally
+        {
+            local.Release();
         }
     }
 
@@ -75,6 +105,18 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
         if (ClaimedBy(connection, key) == jobId)
         {
             transaction.RemoveHash(key);
+        }
+    }
+
+    private static IDisposable AcquireLock(IStorageConnection connection, string key)
+    {
+        try
+        {
+            return connection.AcquireDistributedLock(key, LockTimeout);
+        }
+        catch (Exception ex) when (ex is DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException)
+        {
+            throw new TimeoutException($"the claim lock {key} stayed taken for {LockTimeout.TotalSeconds:0} s", ex);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Hangfire.Storage;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
@@ -43,10 +42,20 @@ internal sealed class Sweeper(
                     continue;
                 }
 
-                var answer = claims.QueueIngestion(file.RelativePath!, IngestTrigger.Sweep);
-                _ = answer.Status == QueueAnswer.Queued ? queued++ : duplicate++;
+                switch (claims.QueueIngestion(file.RelativePath!, file.FullPath, IngestTrigger.Sweep)?.Status)
+                {
+                    case QueueAnswer.Queued:
+                        queued++;
+                        break;
+                    case QueueAnswer.Duplicate:
+                        duplicate++;
+                        break;
+                    default:
+                        busy++;
+                        break;
+                }
             }
-            catch (DistributedLockTimeoutException)
+            catch (TimeoutException)
             {
                 // Someone is queueing this very file right now: it is taken care of.
                 duplicate++;

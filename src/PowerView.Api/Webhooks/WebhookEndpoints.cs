@@ -3,7 +3,6 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
-using Hangfire.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Jobs;
@@ -83,11 +82,14 @@ internal static class WebhookEndpoints
     {
         try
         {
-            var queued = claims.QueueIngestion(file.RelativePath!, IngestTrigger.Hook);
-            return new HookAnswer(queued.Status, queued.JobId,
-                queued.Status == QueueAnswer.Duplicate ? "a job for this file is already queued or running" : null, file.RelativePath);
+            return claims.QueueIngestion(file.RelativePath!, file.FullPath, IngestTrigger.Hook) switch
+            {
+                null => new HookAnswer(HookAnswer.Ignored, Reason: "the file is no longer there (already processed, renamed or removed)", Path: file.RelativePath),
+                { Status: QueueAnswer.Duplicate } d => new HookAnswer(d.Status, d.JobId, "a job for this file is already queued or running", file.RelativePath),
+                var q => new HookAnswer(q.Status, q.JobId, Path: file.RelativePath),
+            };
         }
-        catch (DistributedLockTimeoutException)
+        catch (TimeoutException)
         {
             // Another request holds the file's claim lock and is deciding for it right now.
             return new HookAnswer(QueueAnswer.Duplicate, Reason: "another request for this file is being handled", Path: file.RelativePath);
