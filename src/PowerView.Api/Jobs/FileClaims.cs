@@ -9,9 +9,10 @@ namespace PowerView.Api.Jobs;
 /// <summary>
 /// "At most one run per file at a time" across hook events, retries and sweeps, and across instances
 /// sharing a job storage: a file's claim is a hash in the Hangfire storage naming the job that will ingest
-/// it, written under a distributed lock. A claim counts while its job is queued, scheduled for a retry or
-/// running; a claim whose job ended, failed for good or expired is stale and is simply replaced.
-/// The job's last state change removes its own claim (<see cref="ReleaseFileClaimAttribute"/>).
+/// it. A live claim is answered without a lock; a new one is written under an in-process lock for the file
+/// and then the storage's distributed lock. A claim counts while its job is queued, scheduled for a retry
+/// or running; a claim whose job ended, failed for good or expired is stale and is simply replaced. The job
+/// frees its claim once the file has moved, and its last state change does too (<see cref="ReleaseFileClaimAttribute"/>).
 /// </summary>
 internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
 {
