@@ -223,6 +223,29 @@ public sealed class HookRejectionTests
         Assert.Equal("queued", answer.GetProperty("status").GetString());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task AnyContentTypeIsAcceptedForgottenHeadersIncluded(string? contentType)
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var client = await app.StartAsync();
+        var path = folder.PlaceSample(Sample);
+        using var request = HookCalls.Request("");
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(HookCalls.Upload(path).ToJsonString()));
+        if (contentType is not null)
+        {
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+
+        var (code, answer) = await HookCalls.SendAsync(client, request);
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("queued", answer.GetProperty("status").GetString());
+    }
+
     /// <summary>A body of unknown length (chunked), as a proxy may forward it.</summary>
     private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
     {
