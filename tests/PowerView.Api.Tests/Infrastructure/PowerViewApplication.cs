@@ -34,6 +34,10 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
                 ["PowerView:AdminKey"] = AdminKey,
                 ["PowerView:CompanyKeys:company1"] = Company1Key,
                 ["Ingestion:SweepIntervalSeconds"] = "3600",
+                // The start-up sweep takes nothing unless a test asks for it (Ingestion:SettleSeconds): tests that
+                // place files and then call the pipeline or the hook themselves must not race a sweep job.
+                ["Ingestion:SettleSeconds"] = "1000000000",
+                ["Ingestion:IncompleteGraceSeconds"] = "1000000000",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -20,7 +20,7 @@ public sealed class RetryTests
     {
         using var folder = new TempFolder();
         var states = new JobStates();
-        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:RetryDelaysSeconds:0"] = "1" })
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:RetryDelaysSeconds:0"] = "1", ["Ingestion:SettleSeconds"] = "10" })
         {
             TestServices = s => s.AddSingleton<IApplyStateFilter>(states),
         };
@@ -53,7 +53,7 @@ public sealed class RetryTests
     {
         using var folder = new TempFolder();
         var states = new JobStates();
-        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:RetryDelaysSeconds:0"] = "1" })
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:RetryDelaysSeconds:0"] = "1", ["Ingestion:SettleSeconds"] = "10" })
         {
             TestServices = s => s.AddSingleton<IApplyStateFilter>(states),
         };

@@ -23,7 +23,7 @@ public sealed class SweepTests
         // Dropped while nothing runs, and older than Ingestion:SettleSeconds when the service comes back.
         var path = folder.PlaceSample(Sample);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
-        await using var after = new PowerViewApplication(folder);
+        await using var after = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Ingestion:SettleSeconds"] = "10" });
         using var _ = after.CreateClient();
         var sweep = await after.Services.GetRequiredService<Sweeper>().WaitForSweepAsync(1, TestContext.Current.CancellationToken);
         var run = await after.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
