@@ -1,0 +1,22 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using PowerView.Api.Benchmarks;
+
+// dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- generate <rows> <file.tsv>
+// dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- throughput [rows]
+// dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- bdn [BenchmarkDotNet args, e.g. --filter *Ingestor*]
+switch (args.FirstOrDefault())
+{
+    case "generate" when args.Length == 3:
+        DeviceFileGenerator.Write(args[2], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+        Console.WriteLine($"{args[2]}: {new FileInfo(args[2]).Length:N0} bytes");
+        return 0;
+    case "throughput":
+        return await Throughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(IngestorBenchmarks).Assembly).Run(args[1..]);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: generate <rows> <file.tsv> | throughput [rows] | bdn [BenchmarkDotNet arguments]");
+        return 2;
+}
