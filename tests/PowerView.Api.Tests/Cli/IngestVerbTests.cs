@@ -73,6 +73,41 @@ public sealed class IngestVerbTests
         Assert.Contains("Influx:Org is required", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReprocessPutsRejectedFilesBackAndIngestsThemAgain()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PlaceSample("dominique/T302_260105_162016.tsv");
+        var errorFolder = Path.Combine(Path.GetDirectoryName(path)!, "error");
+        Directory.CreateDirectory(errorFolder);
+        File.Move(path, Path.Combine(errorFolder, "T302_260105_162016.tsv"));
+
+        var (exit, stdout, stderr) = await RunAsync(folder, "reprocess", errorFolder);
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("success", JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("status").GetString());
+        Assert.Empty(Directory.EnumerateFiles(errorFolder));
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "parsed", "T302_260105_162016.tsv")));
+    }
+
+    [Fact]
+    public async Task SweepIngestsEveryReadyFileOfTheDataRoot()
+    {
+        using var folder = new TempFolder();
+        var a = folder.PlaceSample("dominique/T302_260105_162016.tsv", "dominique", "bavella", "02000800");
+        var b = folder.PlaceSample("company1/T302_251012_031720.tsv", "company1", "campaign1", "02001084");
+        var fresh = folder.PlaceSample("0_camp_base-parsed/T302_251101_031719.tsv", "company1", "campaign1", "02001084");
+        File.SetLastWriteTimeUtc(fresh, DateTime.UtcNow);
+
+        var (exit, stdout, stderr) = await RunAsync(folder, "sweep");
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal(2, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.False(File.Exists(a));
+        Assert.False(File.Exists(b));
+        Assert.True(File.Exists(fresh));
+    }
+
     private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, params string[] args) => RunAsync(folder, args, []);
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, string[] args, params (string Key, string Value)[] environment)
