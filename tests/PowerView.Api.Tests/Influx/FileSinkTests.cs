@@ -62,8 +62,11 @@ public sealed class FileSinkTests
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder);
         var paths = Enumerable.Range(0, 8).Select(i => folder.PlaceSample(Sample, campaign: $"c{i}", name: $"T302_{i}.tsv")).ToList();
+        // Start the host once, before the threads: WebApplicationFactory would build one host per racing thread.
+        var pipeline = app.Services.GetRequiredService<IngestionPipeline>();
 
-        var reports = await Task.WhenAll(paths.Select(p => Task.Run(() => IngestAsync(app, p))));
+        var reports = await Task.WhenAll(paths.Select(p => Task.Run(async () =>
+            (await pipeline.IngestAsync(p, IngestTrigger.Hook, TestContext.Current.CancellationToken)).Report!)));
 
         Assert.All(reports, r => Assert.Equal(RunStatus.Success, r.Status));
         var metaDir = Path.Combine(folder.StateDir, "lineprotocol", "powerview_meta");
