@@ -94,7 +94,7 @@ public sealed class InfluxApiDoubleTests : IAsyncLifetime
         Assert.Equal("insufficient permissions for write", readOnly.Message);
         Assert.Equal("bucket \"nope\" not found", noBucket.Message);
         Assert.Equal("organization name \"nope\" not found", noOrg.Message);
-        Assert.Equal("unable to parse 'electrical v=1,w': missing field key", badLine.Message);
+        Assert.Equal("unable to parse 'electrical v=1,w': invalid field format", badLine.Message);
         var stored = Assert.Single(_influx.Writes);
         Assert.Equal(("acme", "s", "gzip"), (stored.Bucket, stored.Precision, stored.ContentEncoding));
         var point = Assert.Single(stored.Lines);

@@ -166,7 +166,7 @@ public sealed class InfluxPipelineTests : IAsyncLifetime
 
     public static TheoryData<string, string> Refusals() => new()
     {
-        { "400", "HTTP 400: unable to parse 'electrical,campaign=site1 v=1,w': missing field key" },
+        { "400", "HTTP 400: unable to parse 'electrical,campaign=site1 v=1,w': invalid field format" },
         { "401", "InfluxDB refused to look up bucket 'acme': HTTP 401: unauthorized access" },
         { "403", "HTTP 403: insufficient permissions for write" },
         { "404", "HTTP 404: bucket \"acme\" not found" },
@@ -190,7 +190,7 @@ public sealed class InfluxPipelineTests : IAsyncLifetime
 
         if (status == "400")
         {
-            _influx.FailNextWrites(new WriteFault.Status(400, Message: "unable to parse 'electrical,campaign=site1 v=1,w': missing field key"));
+            _influx.FailNextWrites(new WriteFault.Status(400, Message: "unable to parse 'electrical,campaign=site1 v=1,w': invalid field format"));
         }
 
         var path = _folder.PlaceSample(SmallSample);

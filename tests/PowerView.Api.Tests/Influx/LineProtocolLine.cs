@@ -83,7 +83,7 @@ public sealed partial record LineProtocolLine(
             var key = reader.Until("=", ",= \"", out stop);
             if (stop != '=' || key.Length == 0)
             {
-                error = "missing field key";
+                error = key.Length == 0 ? "missing field key" : "invalid field format";
                 return false;
             }
 
