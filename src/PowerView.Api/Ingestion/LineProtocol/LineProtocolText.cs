@@ -3,7 +3,7 @@ using System.Text;
 namespace PowerView.Api.Ingestion.LineProtocol;
 
 /// <summary>
-/// Escaping for InfluxDB line protocol, as the 1.x/2.x TSM parser reads it (docs/line-protocol.md).
+/// Escaping for InfluxDB line protocol, as the 1.x/2.x TSM parser reads it (docs/ingestion.md, docs/influxdb-tests.md).
 /// Keys and tag values: ',', '=' and ' ' take a backslash; a backslash is kept as it is, because the
 /// parser only removes a backslash standing before one of those three. That makes some names
 /// impossible to write faithfully, as influxd 1.6.7 shows (tests/…/RealServers/LineProtocolEscapingTests):
