@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
@@ -32,11 +31,15 @@ internal static class HealthExtensions
     /// <summary><c>/health</c>: JSON details, 200 when healthy or degraded, 503 when unhealthy. <c>/alive</c>: the process answers.</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
-            .AllowAnonymous().WithTags("Operations").WithSummary("Readiness with details")
-            .WithDescription("InfluxDB (or the line-protocol folder), run store, job storage, Grafana when configured and free disk. 200 when healthy or degraded, 503 when unhealthy.");
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false })
-            .AllowAnonymous().WithTags("Operations").WithSummary("Liveness: the process answers");
+        app.MapGet("/health", HealthEndpoint.Check)
+            .AllowAnonymous().WithTags("Operations").WithName("Health")
+            .WithSummary("Readiness, with one entry per dependency")
+            .WithDescription("InfluxDB (or the line-protocol folder), run store, job storage, Grafana when configured, and free disk. 200 when healthy or degraded, 503 when unhealthy (same body).")
+            .Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/alive", () => TypedResults.Text("Healthy"))
+            .AllowAnonymous().WithTags("Operations").WithName("Alive")
+            .WithSummary("Liveness: the process answers")
+            .WithDescription("Checks no dependency: for container and proxy health checks.");
         return app;
     }
 }
