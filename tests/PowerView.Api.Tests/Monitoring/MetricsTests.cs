@@ -19,7 +19,7 @@ public sealed class MetricsTests
     public async Task MetricsCountRunsByStatusAndPointsAndTimeIngestions()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = new PowerViewApplication(folder, MonitoringTestKit.NoSweep);
         var pipeline = app.Services.GetRequiredService<IngestionPipeline>();
         await pipeline.IngestAsync(folder.PlaceSample("0_camp_base-parsed/T302_251026_031500.tsv"), IngestTrigger.Hook, TestContext.Current.CancellationToken);
         await pipeline.IngestAsync(folder.PlaceSample("0_camp_base-error/T302_260109_120045.tsv"), IngestTrigger.Hook, TestContext.Current.CancellationToken);
@@ -44,7 +44,7 @@ public sealed class MetricsTests
         // Never counted: already parsed, or a temporary upload name.
         folder.PlaceSample("0_camp_base-parsed/T302_251029_031500.tsv", device: "02000800/parsed");
         folder.PlaceFile("partial", name: ".sftpgo-upload.T302_x.tsv");
-        await using var app = new PowerViewApplication(folder);
+        await using var app = new PowerViewApplication(folder, MonitoringTestKit.NoSweep);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         var scrape = await ScrapeAsync(client);
@@ -63,7 +63,7 @@ public sealed class MetricsTests
         // A queue no server listens to: the jobs stay enqueued.
         jobs.Create(() => Console.WriteLine("one"), new EnqueuedState("monitoring-test"));
         jobs.Create(() => Console.WriteLine("two"), new EnqueuedState("monitoring-test"));
-        await using var app = new PowerViewApplication(folder);
+        await using var app = new PowerViewApplication(folder, MonitoringTestKit.NoSweep);
         await using var withJobs = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<JobStorage>(storage)));
         using var client = withJobs.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", PowerViewApplication.AdminKey);

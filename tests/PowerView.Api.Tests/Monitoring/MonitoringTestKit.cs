@@ -11,6 +11,13 @@ internal static class MonitoringTestKit
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Settings for tests that place files and ingest them themselves: no sweep (at start-up or later) takes them first.</summary>
+    public static Dictionary<string, string?> NoSweep => new()
+    {
+        ["Ingestion:SettleSeconds"] = "8640000",
+        ["Ingestion:IncompleteGraceSeconds"] = "8640000",
+    };
+
     public static HttpClient CreateClient(this PowerViewApplication app, string? key)
     {
         var client = app.CreateClient();

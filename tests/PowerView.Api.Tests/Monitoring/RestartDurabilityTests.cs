@@ -20,7 +20,7 @@ public sealed class RestartDurabilityTests
         string campaignsBefore;
         string reportBefore;
         string errorId;
-        await using (var first = new PowerViewApplication(folder))
+        await using (var first = new PowerViewApplication(folder, MonitoringTestKit.NoSweep))
         {
             var pipeline = first.Services.GetRequiredService<IngestionPipeline>();
             foreach (var path in new[] { good1, good2, empty })
@@ -35,7 +35,7 @@ public sealed class RestartDurabilityTests
             reportBefore = (await client.GetJsonAsync("/api/runs/" + errorId)).ToString();
         }
 
-        await using var second = new PowerViewApplication(folder);
+        await using var second = new PowerViewApplication(folder, MonitoringTestKit.NoSweep);
         using var again = second.CreateClient(PowerViewApplication.AdminKey);
         var runs = await again.GetRunsAsync("/api/runs");
         var campaign = await again.GetJsonAsync("/api/campaigns/acme/site1");
@@ -58,7 +58,7 @@ public sealed class RestartDurabilityTests
     {
         using var folder = new TempFolder();
         var path = folder.PlaceSample("company1/T302_251012_031720.tsv", company: "company1", campaign: "c1", device: "02001171");
-        await using var app = new PowerViewApplication(folder);
+        await using var app = new PowerViewApplication(folder, MonitoringTestKit.NoSweep);
         var outcome = await app.Services.GetRequiredService<IngestionPipeline>().IngestAsync(path, IngestTrigger.Hook, TestContext.Current.CancellationToken);
         using var client = app.CreateClient(PowerViewApplication.Company1Key);
 
