@@ -16,14 +16,29 @@ internal static class FileReadiness
     /// <returns>null when the file may be ingested now, else why it waits.</returns>
     public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        try
+        {
+            // FileShare.ReadWrite takes a shared lock: it fails while a run holds the file exclusively.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return WhyNotReady(stream, File.GetLastWriteTimeUtc(path), now, options);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return "the file is gone";
         }
+        catch (IOException)
+        {
+            return "the file is being processed";
+        }
+    }
 
-        var complete = LooksComplete(info, out var incompleteReason);
-        var age = now - new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+    /// <summary>The same check on a file the caller already holds open (the stream position is restored).</summary>
+    public static string? WhyNotReady(Stream stream, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options)
+    {
+        var position = stream.Position;
+        var complete = LooksComplete(stream, out var incompleteReason);
+        stream.Position = position;
+        var age = now - new DateTimeOffset(lastWriteUtc, TimeSpan.Zero);
         var wait = TimeSpan.FromSeconds(complete ? options.SettleSeconds : options.IncompleteGraceSeconds);
         if (age >= wait)
         {
@@ -35,20 +50,21 @@ internal static class FileReadiness
             : $"{incompleteReason}; taken after {wait.TotalSeconds:0}s without change";
     }
 
-    public static bool LooksComplete(FileInfo info, out string? reason)
+    public static bool LooksComplete(Stream stream, out string? reason)
     {
         reason = null;
-        if (info.Length == 0)
+        var length = stream.Length;
+        if (length == 0)
         {
             reason = "the file is empty";
             return false;
         }
 
-        using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var head = new byte[(int)Math.Min(Probe, info.Length)];
+        stream.Position = 0;
+        var head = new byte[(int)Math.Min(Probe, length)];
         stream.ReadExactly(head);
         var tail = head;
-        if (info.Length > Probe)
+        if (length > Probe)
         {
             tail = new byte[Probe];
             stream.Seek(-Probe, SeekOrigin.End);

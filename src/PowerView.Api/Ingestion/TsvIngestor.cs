@@ -143,15 +143,14 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                         rest = rest[(next + 1)..];
                     }
 
-                    var length = ValueParser.TryParse(cell, value, out var v);
-                    if (length < 0)
+                    if (!ValueParser.TryParse(cell, value, out var v, out var text))
                     {
                         result.InvalidValues++;
                         Detail($"line {file.LineNumber} column {c + 1}: invalid value '{Show(cell)}'");
                         continue;
                     }
 
-                    chunk.AppendPoint(prefixes[c], value[..length], ts);
+                    chunk.AppendPoint(prefixes[c], text, ts);
                     result.PointsWritten++;
                     if (_count[c]++ == 0)
                     {
