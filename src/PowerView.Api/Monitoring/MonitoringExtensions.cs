@@ -12,7 +12,10 @@ internal static class MonitoringExtensions
         // Same shape as the run reports on disk: camelCase, ISO-8601 UTC with Z, nulls written.
         services.ConfigureHttpJsonOptions(o => RunJson.Configure(o.SerializerOptions));
 
-        // No default scheme: the policies name theirs, so another scheme (the hook secret) can live beside it.
+        // No default scheme: the policies name theirs, so the key is only read where a policy asks for it and
+        // other features (the hook secret, the Hangfire dashboard) see an anonymous request. With a single
+        // scheme registered ASP.NET Core would otherwise make it the default and authenticate every request.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(MonitoringAuth.Scheme, null);
         services.AddAuthorizationBuilder()

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using PowerView.Api.Tests.Infrastructure;
 using static PowerView.Api.Tests.Monitoring.MonitoringTestKit;
 
@@ -103,5 +105,17 @@ public sealed class AuthenticationTests
         var runs = await client.GetRunsAsync("/api/runs");
 
         Assert.Equal("beta", Assert.Single(runs).Company);
+    }
+
+    [Fact]
+    public async Task TheKeyIsReadOnlyWhereAMonitoringPolicyAsksForIt()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        var schemes = app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        // No default scheme: other routes (hooks, Hangfire dashboard) never see a monitoring identity.
+        Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
+        Assert.NotNull(await schemes.GetSchemeAsync("ApiKey"));
     }
 }
