@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using PowerView.Api.Ingestion;
-using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
 
@@ -20,64 +18,40 @@ internal static class ReprocessCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("reprocess", "Move files from error/ or parsed/ back into their device folder and ingest them again.") { paths };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliBatch.RunAsync(buildHost, async batch =>
         {
-            using var host = await buildHost();
-            if (host is null)
-            {
-                return 2;
-            }
-
-            var pipeline = host.Services.GetRequiredService<IngestionPipeline>();
-            var recorder = host.Services.GetRequiredService<RunRecorder>();
-            var time = host.Services.GetRequiredService<TimeProvider>();
-            var started = time.GetUtcNow();
-            var runs = new List<RunReport>();
-            var failures = 0;
             foreach (var file in Expand(parse.GetValue(paths)!))
             {
-                IngestOutcome outcome;
-                var folder = Path.GetFileName(Path.GetDirectoryName(file));
-                var target = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(file)!)!, Path.GetFileName(file));
-                if (folder is not (DataLayout.ErrorFolder or DataLayout.ParsedFolder))
-                {
-                    outcome = IngestOutcome.NotADataFile($"'{file}' is not in an error/ or parsed/ folder");
-                }
-                else if (File.Exists(target))
-                {
-                    outcome = IngestOutcome.NotADataFile($"'{target}' already exists: the file was left in {folder}/");
-                }
-                else
-                {
-                    try
-                    {
-                        File.Move(file, target, overwrite: false);
-                        outcome = await pipeline.IngestAsync(target, IngestTrigger.Cli, cancellationToken);
-                    }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        outcome = IngestOutcome.NotADataFile($"'{file}' could not be moved back: {ex.Message}");
-                    }
-                }
-
-                if (outcome.Report is { } report)
-                {
-                    runs.Add(report);
-                }
-
-                if (outcome.Report?.Status != RunStatus.Success)
-                {
-                    failures++;
-                }
-
-                Console.Out.WriteLine(JsonSerializer.Serialize(CliSummary.From(file, outcome), RunJson.Options));
+                batch.Report(file, await PutBackAndIngest(file, batch.Pipeline, cancellationToken));
             }
-
-            await recorder.RecordBatchAsync(runs, started, time.GetUtcNow(), CancellationToken.None);
-            await host.StopAsync(CancellationToken.None);
-            return failures == 0 ? 0 : 1;
-        });
+        }));
         return command;
+    }
+
+    private static async Task<IngestOutcome> PutBackAndIngest(string file, IngestionPipeline pipeline, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFileName(Path.GetDirectoryName(file));
+        var target = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(file)!)!, Path.GetFileName(file));
+        if (folder is not (DataLayout.ErrorFolder or DataLayout.ParsedFolder))
+        {
+            return IngestOutcome.NotADataFile($"'{file}' is not in an error/ or parsed/ folder");
+        }
+
+        if (File.Exists(target))
+        {
+            return IngestOutcome.NotADataFile($"'{target}' already exists: the file was left in {folder}/");
+        }
+
+        try
+        {
+            File.Move(file, target, overwrite: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return IngestOutcome.NotADataFile($"'{file}' could not be moved back: {ex.Message}");
+        }
+
+        return await pipeline.IngestAsync(target, IngestTrigger.Cli, cancellationToken);
     }
 
     private static IEnumerable<string> Expand(IEnumerable<string> paths) =>
