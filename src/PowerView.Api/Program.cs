@@ -3,6 +3,7 @@ using PowerView.Api.Configuration;
 using PowerView.Api.Hosting;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Jobs;
+using PowerView.Api.Monitoring;
 using PowerView.Api.Webhooks;
 using Serilog;
 
@@ -15,16 +16,22 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPowerViewConfiguration(ServiceMode.Web);
 builder.AddPowerViewLogging(ServiceMode.Web);
+builder.AddErrorHandling();
+builder.AddOpenApiWithSwaggerUi();
 builder.AddIngestion();
 builder.AddJobs();
 builder.AddWebhooks();
+builder.AddMonitoring();
+builder.AddHealth();
 
 var app = builder.Build();
 
 app.UseSerilogRequestLogging();
-
-app.MapGet("/alive", () => "ok");
+app.UseErrorHandling();
+app.MapOpenApiWithSwaggerUi();
+app.MapHealth();
 app.MapWebhooks();
+app.MapMonitoring();
 app.MapJobsDashboard();
 
 await app.RunAsync();

@@ -13,7 +13,7 @@ namespace PowerView.Api.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly string[] Verbs = ["ingest", "sweep"];
+    private static readonly string[] Verbs = ["ingest", "sweep", "reprocess"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -22,6 +22,7 @@ internal static class CliApp
         var root = new RootCommand("PowerView.Api command-line verbs (without a verb the web service starts).");
         root.Subcommands.Add(IngestCommand.Create(BuildHost));
         root.Subcommands.Add(SweepCommand.Create(BuildHost));
+        root.Subcommands.Add(ReprocessCommand.Create(BuildHost));
         return await root.Parse(args).InvokeAsync();
     }
 

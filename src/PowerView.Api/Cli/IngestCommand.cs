@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
-using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
-using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
 
@@ -23,41 +20,15 @@ internal static class IngestCommand
         {
             files, company, campaign, device,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliBatch.RunAsync(buildHost, async batch =>
         {
-            using var host = await buildHost();
-            if (host is null)
-            {
-                return 2;
-            }
-
-            var layout = host.Services.GetRequiredService<DataLayout>();
-            var pipeline = host.Services.GetRequiredService<IngestionPipeline>();
-            var recorder = host.Services.GetRequiredService<RunRecorder>();
-            var time = host.Services.GetRequiredService<TimeProvider>();
-            var started = time.GetUtcNow();
-            var runs = new List<RunReport>();
-            var failures = 0;
+            var layout = batch.Services.GetRequiredService<DataLayout>();
             foreach (var path in parse.GetValue(files)!)
             {
-                var outcome = await IngestOne(path, layout, pipeline, parse.GetValue(company), parse.GetValue(campaign), parse.GetValue(device), cancellationToken);
-                if (outcome.Report is { } report)
-                {
-                    runs.Add(report);
-                }
-
-                if (outcome.Report?.Status != RunStatus.Success)
-                {
-                    failures++;
-                }
-
-                Console.Out.WriteLine(JsonSerializer.Serialize(CliSummary.From(path, outcome), RunJson.Options));
+                var outcome = await IngestOne(path, layout, batch.Pipeline, parse.GetValue(company), parse.GetValue(campaign), parse.GetValue(device), cancellationToken);
+                batch.Report(path, outcome);
             }
-
-            await recorder.RecordBatchAsync(runs, started, time.GetUtcNow(), CancellationToken.None);
-            await host.StopAsync(CancellationToken.None);
-            return failures == 0 ? 0 : 1;
-        });
+        }));
         return command;
     }
 

@@ -16,27 +16,28 @@ internal static class FileReadiness
     /// <returns>null when the file may be ingested now, else why it waits.</returns>
     public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        try
+        {
+            // FileShare.ReadWrite takes a shared lock: it fails while a run holds the file exclusively.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return WhyNotReady(stream, File.GetLastWriteTimeUtc(path), now, options);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return "the file is gone";
         }
-
-        var complete = LooksComplete(info, out var incompleteReason);
-        return Verdict(complete, incompleteReason, info.LastWriteTimeUtc, now, options);
+        catch (IOException)
+        {
+            return "the file is being processed";
+        }
     }
 
-    /// <summary>The same check on a file the caller already holds open (the pipeline's exclusive lock forbids a
-    /// second open of the file in this process); the stream is put back at its start.</summary>
-    public static string? WhyNotReady(FileStream stream, DateTimeOffset now, IngestionOptions options)
+    /// <summary>The same check on a file the caller already holds open (the stream position is restored).</summary>
+    public static string? WhyNotReady(Stream stream, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options)
     {
+        var position = stream.Position;
         var complete = LooksComplete(stream, out var incompleteReason);
-        stream.Position = 0;
-        return Verdict(complete, incompleteReason, File.GetLastWriteTimeUtc(stream.Name), now, options);
-    }
-
-    private static string? Verdict(bool complete, string? incompleteReason, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options)
-    {
+        stream.Position = position;
         var age = now - new DateTimeOffset(lastWriteUtc, TimeSpan.Zero);
         var wait = TimeSpan.FromSeconds(complete ? options.SettleSeconds : options.IncompleteGraceSeconds);
         if (age >= wait)
@@ -49,19 +50,7 @@ internal static class FileReadiness
             : $"{incompleteReason}; taken after {wait.TotalSeconds:0}s without change";
     }
 
-    public static bool LooksComplete(FileInfo info, out string? reason)
-    {
-        if (info.Length == 0)
-        {
-            reason = "the file is empty";
-            return false;
-        }
-
-        using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return LooksComplete(stream, out reason);
-    }
-
-    private static bool LooksComplete(Stream stream, out string? reason)
+    public static bool LooksComplete(Stream stream, out string? reason)
     {
         reason = null;
         var length = stream.Length;

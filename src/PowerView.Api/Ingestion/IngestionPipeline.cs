@@ -97,7 +97,8 @@ internal sealed class IngestionPipeline(
 
     private async Task<string> RunAsync(DataFile file, FileStream stream, string trigger, RunReport report, CancellationToken cancellationToken)
     {
-        if (trigger == IngestTrigger.Sweep && FileReadiness.WhyNotReady(stream, time.GetUtcNow(), ingestion.Value) is { } wait)
+        if (trigger == IngestTrigger.Sweep
+            && FileReadiness.WhyNotReady(stream, File.GetLastWriteTimeUtc(file.FullPath), time.GetUtcNow(), ingestion.Value) is { } wait)
         {
             report.Message = wait;
             return RunStatus.Skipped;

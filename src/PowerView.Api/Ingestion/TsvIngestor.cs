@@ -80,12 +80,14 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
         private long _last = long.MinValue;
         private int _detailed;
 
-        /// <summary>Converts rows into <paramref name="chunk"/> until it holds <paramref name="chunkLines"/> lines; false at the end of the data.</summary>
+        /// <summary>Converts rows into <paramref name="chunk"/> while the next row fits in <paramref name="chunkLines"/> lines; false at the end of the data.</summary>
         public bool Fill(TsvFile file, LineProtocolChunk chunk, int chunkLines)
         {
             Span<byte> timestamp = stackalloc byte[24];
             Span<byte> value = stackalloc byte[ValueParser.MaxFormattedLength];
-            while (chunk.Lines < chunkLines)
+            // A row is never split, so a row starts only where all its channels fit: a body holds at most
+            // chunkLines lines (or one row, when a row alone has more channels than that).
+            while (chunk.Lines == 0 || chunk.Lines + prefixes.Length <= chunkLines)
             {
                 if (!file.TryReadDataLine(out var line, out var terminated))
                 {
@@ -143,15 +145,14 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                         rest = rest[(next + 1)..];
                     }
 
-                    var length = ValueParser.TryParse(cell, value, out var v);
-                    if (length < 0)
+                    if (!ValueParser.TryParse(cell, value, out var v, out var text))
                     {
                         result.InvalidValues++;
                         Detail($"line {file.LineNumber} column {c + 1}: invalid value '{Show(cell)}'");
                         continue;
                     }
 
-                    chunk.AppendPoint(prefixes[c], value[..length], ts);
+                    chunk.AppendPoint(prefixes[c], text, ts);
                     result.PointsWritten++;
                     if (_count[c]++ == 0)
                     {

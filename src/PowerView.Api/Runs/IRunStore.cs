@@ -17,4 +17,16 @@ internal interface IRunStore
     Task<RunReport?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<bool> PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs matching the query, newest first, at most <see cref="RunQuery.Limit"/>.</summary>
+    Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One row per known company/campaign, sorted by company then campaign.</summary>
+    Task<IReadOnlyList<CampaignSummary>> ListCampaignsAsync(CampaignQuery query, CancellationToken cancellationToken);
+
+    /// <summary>A campaign with its devices; null when no run ever named it.</summary>
+    Task<CampaignDetail?> GetCampaignAsync(string company, string campaign, CancellationToken cancellationToken);
+
+    /// <summary>Ingestion totals per UTC day between the days of <see cref="DailyQuery.From"/> and <see cref="DailyQuery.To"/>, oldest first; days without runs are left out.</summary>
+    Task<IReadOnlyList<DailyStats>> DailyStatsAsync(DailyQuery query, CancellationToken cancellationToken);
 }

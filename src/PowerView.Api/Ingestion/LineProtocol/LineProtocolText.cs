@@ -3,12 +3,14 @@ using System.Text;
 namespace PowerView.Api.Ingestion.LineProtocol;
 
 /// <summary>
-/// Escaping for InfluxDB line protocol, as the 1.x/2.x TSM parser reads it (docs/line-protocol.md).
+/// Escaping for InfluxDB line protocol, as the 1.x/2.x TSM parser reads it (docs/ingestion.md, docs/influxdb-tests.md).
 /// Keys and tag values: ',', '=' and ' ' take a backslash; a backslash is kept as it is, because the
 /// parser only removes a backslash standing before one of those three. That makes some names
-/// impossible to write faithfully (an odd run of backslashes at the end or before ',', '=', ' ', and '"'
-/// which field keys also unescape), and
-/// control characters are never safe: such names are refused with a message, never written half-escaped.
+/// impossible to write faithfully, as influxd 1.6.7 shows (tests/…/RealServers/LineProtocolEscapingTests):
+/// a backslash at the end, however many (the parser takes the separator after it as escaped); an odd
+/// run before ',', '=' or ' ' (a field key ends there); any backslash before '"' (field keys unescape
+/// <c>\"</c> even after another backslash). Control characters are never safe. Such names are refused
+/// with a message, never written half-escaped.
 /// </summary>
 internal static class LineProtocolText
 {
@@ -70,7 +72,7 @@ internal static class LineProtocolText
                 }
 
                 var next = i + run < value.Length ? value[i + run] : '\0';
-                if (run % 2 == 1 && (next is '\0' or ',' or '=' or ' ' or '"'))
+                if (next is '\0' or '"' || (run % 2 == 1 && next is ',' or '=' or ' '))
                 {
                     return next == '\0'
                         ? "a backslash at the end would escape the next separator"

@@ -15,7 +15,17 @@ internal sealed class FileSink(PowerViewPaths paths) : ILineProtocolSink
 
     public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(BucketDir(bucket));
+        var folder = BucketDir(bucket);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The sink's disk, not the data file: an outage, so the run is deferred with the right reason.
+            throw new SinkUnavailableException($"cannot create {folder}: {ex.Message}", ex);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -31,7 +41,7 @@ internal sealed class FileSink(PowerViewPaths paths) : ILineProtocolSink
             await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: false);
             await stream.WriteAsync(body, cancellationToken);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A full or read-only disk is an outage like an unreachable InfluxDB: the file stays and is retried.
             throw new SinkUnavailableException($"cannot write {path}: {ex.Message}", ex);

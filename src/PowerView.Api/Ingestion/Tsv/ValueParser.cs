@@ -26,6 +26,100 @@ internal static class ValueParser
     ];
 
     /// <summary>
+    /// Parses <paramref name="cell"/>. On success <paramref name="text"/> is the value's shortest round-trip
+    /// text: most device values are already written that way, minus trailing fraction zeros, so it is
+    /// usually a slice of the cell itself; otherwise it is written into <paramref name="scratch"/>
+    /// (at least <see cref="MaxFormattedLength"/> bytes). Returns false when the cell is not a valid finite value.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> cell, Span<byte> scratch, out double value, out ReadOnlySpan<byte> text)
+    {
+        if (TryCanonical(cell, out value, out var length))
+        {
+            text = cell[..length];
+            return true;
+        }
+
+        length = TryParse(cell, scratch, out value);
+        text = length < 0 ? default : scratch[..length];
+        return length >= 0;
+    }
+
+    /// <summary>
+    /// The common case in one pass: <c>-?(0|[1-9][0-9]*)(\.[0-9]*)?</c>, at most 15 digits, no spaces or
+    /// exponent, not below 1e-4 (which .NET prints in exponent form). Its shortest round-trip text is the
+    /// cell without trailing fraction zeros (and without a bare trailing '.'), so only a length is returned.
+    /// </summary>
+    private static bool TryCanonical(ReadOnlySpan<byte> s, out double value, out int textLength)
+    {
+        value = 0;
+        textLength = 0;
+        var i = 0;
+        var negative = false;
+        if (s.Length > 0 && s[0] == (byte)'-')
+        {
+            negative = true;
+            i = 1;
+        }
+
+        var intStart = i;
+        long mantissa = 0;
+        while (i < s.Length && (uint)(s[i] - '0') <= 9)
+        {
+            mantissa = (mantissa * 10) + (s[i] - '0');
+            i++;
+        }
+
+        var intDigits = i - intStart;
+        if (intDigits == 0 || (intDigits > 1 && s[intStart] == (byte)'0'))
+        {
+            return false;
+        }
+
+        var end = i;
+        var fracDigits = 0;
+        if (i < s.Length && s[i] == (byte)'.')
+        {
+            i++;
+            var fracStart = i;
+            while (i < s.Length && (uint)(s[i] - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + (s[i] - '0');
+                i++;
+            }
+
+            fracDigits = i - fracStart;
+            end = i;
+            while (end > fracStart && s[end - 1] == (byte)'0')
+            {
+                end--;
+            }
+
+            if (end == fracStart)
+            {
+                end--; // no fraction left: drop the '.'
+            }
+            else if (intDigits == 1 && s[intStart] == (byte)'0' && end - fracStart > 4 && s.Slice(fracStart, 4).SequenceEqual("0000"u8))
+            {
+                return false; // 0.0000…: below 1e-4, printed in exponent form
+            }
+        }
+
+        if (i != s.Length || intDigits + fracDigits > 15)
+        {
+            return false;
+        }
+
+        value = mantissa / PowersOf10[fracDigits];
+        if (negative)
+        {
+            value = -value;
+        }
+
+        textLength = end;
+        return true;
+    }
+
+    /// <summary>
     /// Parses <paramref name="cell"/>; on success writes its shortest round-trip text into
     /// <paramref name="text"/> (at least <see cref="MaxFormattedLength"/> bytes) and returns its length.
     /// Returns -1 when the cell is not a valid finite value.

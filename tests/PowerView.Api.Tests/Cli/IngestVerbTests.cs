@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PowerView.Api.Tests.Infrastructure;
+
+namespace PowerView.Api.Tests.Cli;
+
+/// <summary>The real executable, as an operator runs it: `PowerView.Api ingest file...`.</summary>
+public sealed class IngestVerbTests
+{
+    [Fact]
+    public async Task IngestPrintsOneJsonSummaryPerFileAndExitsZeroWhenAllSucceed()
+    {
+        using var folder = new TempFolder();
+        var a = folder.PlaceSample("dominique/T302_260105_162016.tsv", "dominique", "bavella", "02000800");
+        var b = folder.PlaceSample("format_v003/T302_260122_162658_UTC.tsv", "dominique", "bavella", "02001311");
+
+        var (exit, stdout, stderr) = await RunAsync(folder, "ingest", a, b);
+
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        var first = JsonDocument.Parse(lines[0]).RootElement;
+        Assert.Equal("success", first.GetProperty("status").GetString());
+        Assert.Equal(228, first.GetProperty("pointsWritten").GetInt64());
+        Assert.Equal("dominique/bavella/02000800/parsed/T302_260105_162016.tsv", first.GetProperty("movedTo").GetString());
+        Assert.Equal(804, JsonDocument.Parse(lines[1]).RootElement.GetProperty("pointsWritten").GetInt64());
+        Assert.Equal(228 + 804, Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "dominique")).Sum(f => File.ReadAllLines(f).Length));
+        var meta = File.ReadAllLines(Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "powerview_meta")).Single());
+        Assert.Single(meta, l => l.StartsWith("tsv_parser_run,status=success nb_files_total=2i,nb_files_success=2i,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task IngestExitsOneWhenAnyFileFails()
+    {
+        using var folder = new TempFolder();
+        var good = folder.PlaceSample("dominique/T302_260105_162016.tsv");
+        var empty = folder.PlaceSample("0_camp_base-error/T302_260109_120045.tsv");
+
+        var (exit, stdout, _) = await RunAsync(folder, "ingest", good, empty, Path.Combine(folder.DataRoot, "nope.tsv"));
+
+        Assert.Equal(1, exit);
+        var statuses = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("status").GetString());
+        Assert.Equal(["success", "error", "invalid"], statuses);
+    }
+
+    [Fact]
+    public async Task AFileFromElsewhereNeedsItsCompanyAndCampaign()
+    {
+        using var folder = new TempFolder();
+        var outside = Path.Combine(folder.Root, "inbox", "T302_260105_162016.tsv");
+        Directory.CreateDirectory(Path.GetDirectoryName(outside)!);
+        File.Copy(Samples.Path("dominique/T302_260105_162016.tsv"), outside);
+
+        var (refused, refusal, _) = await RunAsync(folder, "ingest", outside);
+        var (exit, stdout, stderr) = await RunAsync(folder, "ingest", outside, "--company", "dominique", "--campaign", "bavella");
+
+        Assert.Equal(1, refused);
+        Assert.Contains("outside the data root", refusal, StringComparison.Ordinal);
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.True(File.Exists(Path.Combine(folder.Root, "inbox", "parsed", "T302_260105_162016.tsv")));
+        Assert.Equal(228, Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "dominique")).Sum(f => File.ReadAllLines(f).Length));
+    }
+
+    [Fact]
+    public async Task InvalidConfigurationStopsWithTheKeyToFix()
+    {
+        using var folder = new TempFolder();
+
+        var (exit, _, stderr) = await RunAsync(folder, ["ingest", "x.tsv"], ("Influx__Url", "http://localhost:8086"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Influx:Token is required when Influx:Url is set", stderr, StringComparison.Ordinal);
+        Assert.Contains("Influx:Org is required", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReprocessPutsRejectedFilesBackAndIngestsThemAgain()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PlaceSample("dominique/T302_260105_162016.tsv");
+        var errorFolder = Path.Combine(Path.GetDirectoryName(path)!, "error");
+        Directory.CreateDirectory(errorFolder);
+        File.Move(path, Path.Combine(errorFolder, "T302_260105_162016.tsv"));
+
+        var (exit, stdout, stderr) = await RunAsync(folder, "reprocess", errorFolder);
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("success", JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("status").GetString());
+        Assert.Empty(Directory.EnumerateFiles(errorFolder));
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "parsed", "T302_260105_162016.tsv")));
+    }
+
+    [Fact]
+    public async Task SweepIngestsEveryReadyFileOfTheDataRoot()
+    {
+        using var folder = new TempFolder();
+        var a = folder.PlaceSample("dominique/T302_260105_162016.tsv", "dominique", "bavella", "02000800");
+        var b = folder.PlaceSample("company1/T302_251012_031720.tsv", "company1", "campaign1", "02001084");
+        var fresh = folder.PlaceSample("0_camp_base-parsed/T302_251101_031719.tsv", "company1", "campaign1", "02001084");
+        File.SetLastWriteTimeUtc(fresh, DateTime.UtcNow);
+
+        var (exit, stdout, stderr) = await RunAsync(folder, "sweep");
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal(2, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.False(File.Exists(a));
+        Assert.False(File.Exists(b));
+        Assert.True(File.Exists(fresh));
+    }
+
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, params string[] args) => RunAsync(folder, args, []);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, string[] args, params (string Key, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PowerView.Api.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment["PowerView__DataRoot"] = folder.DataRoot;
+        start.Environment["PowerView__StateDir"] = folder.StateDir;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

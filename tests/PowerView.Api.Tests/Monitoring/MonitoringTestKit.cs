@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PowerView.Api.Runs;
+using PowerView.Api.Tests.Infrastructure;
+
+namespace PowerView.Api.Tests.Monitoring;
+
+/// <summary>Clients with a key, JSON reading, and run reports recorded straight into the app's store.</summary>
+internal static class MonitoringTestKit
+{
+    public static readonly DateTimeOffset T0 = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Settings for tests that place files and ingest them themselves: no sweep (at start-up or later) takes them first.</summary>
+    public static Dictionary<string, string?> NoSweep => new()
+    {
+        ["Ingestion:SettleSeconds"] = "8640000",
+        ["Ingestion:IncompleteGraceSeconds"] = "8640000",
+    };
+
+    public static HttpClient CreateClient(this PowerViewApplication app, string? key)
+    {
+        var client = app.CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<IReadOnlyList<RunSummary>> GetRunsAsync(this HttpClient client, string url)
+    {
+        var json = await client.GetJsonAsync(url);
+        return json.Deserialize<List<RunSummary>>(RunJson.Options)!;
+    }
+
+    public static string[] Ids(this IEnumerable<RunSummary> runs) => runs.Select(r => r.Id).ToArray();
+
+    public static async Task RecordAsync(this PowerViewApplication app, params RunReport[] runs)
+    {
+        var store = app.Services.GetRequiredService<IRunStore>();
+        foreach (var run in runs)
+        {
+            await store.RecordAsync(run, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>An ingestion run as the pipeline records it; the id sorts like the start time.</summary>
+    public static RunReport Ingest(
+        DateTimeOffset startedAt, string company = "acme", string campaign = "site1", string device = "02000800",
+        string? file = null, string status = RunStatus.Success, long points = 100, string? error = null, int attempt = 1)
+    {
+        var report = new RunReport
+        {
+            Id = Guid.CreateVersion7(startedAt).ToString("N"),
+            Kind = RunKind.Ingest,
+            Trigger = "hook",
+            StartedAt = startedAt,
+            Company = company,
+            Campaign = campaign,
+            DeviceMasterSn = device,
+            FileName = file ?? $"T302_{startedAt:yyMMdd_HHmmss}.tsv",
+            Attempt = attempt,
+            Format = status == RunStatus.Success ? "MV_T302_V002" : null,
+            LinesTotal = status == RunStatus.Success ? points / 6 : 0,
+            PointsWritten = status == RunStatus.Success ? points : 0,
+            Error = error ?? (status is RunStatus.Error or RunStatus.Deferred ? "the file has no format lines" : null),
+        };
+        report.Finish(status, startedAt.AddMilliseconds(40));
+        return report;
+    }
+
+    /// <summary>A provisioning run (Grafana folder/datasource/dashboard for a company or campaign).</summary>
+    public static RunReport Provision(DateTimeOffset startedAt, string company = "acme", string? campaign = "site1", string status = RunStatus.Success)
+    {
+        var report = new RunReport
+        {
+            Id = Guid.CreateVersion7(startedAt).ToString("N"),
+            Kind = RunKind.Provision,
+            Trigger = "hook",
+            StartedAt = startedAt,
+            Company = company,
+            Campaign = campaign,
+            Step = "dashboard",
+            Message = "Grafana folder, datasource and dashboard ensured",
+        };
+        report.Finish(status, startedAt.AddMilliseconds(200));
+        return report;
+    }
+}
