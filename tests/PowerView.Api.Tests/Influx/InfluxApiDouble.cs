@@ -164,13 +164,16 @@ public sealed class InfluxApiDouble : IAsyncDisposable
             return;
         }
 
+        // The answer is decided on arrival; a held lookup only delays it, so every held caller sees
+        // the same state (two instances that both found the bucket missing), however slow the machine.
+        var missing = !_buckets.ContainsKey(name);
         if (name.Length > 0 && _lookupGates.TryGetValue(name, out var gate))
         {
             await gate.ArriveAsync();
         }
 
         // With a name and an org the API answers one bucket or 404; otherwise a (possibly empty) list.
-        if (name.Length > 0 && (org.Length > 0 || orgId.Length > 0) && !_buckets.ContainsKey(name))
+        if (name.Length > 0 && (org.Length > 0 || orgId.Length > 0) && missing)
         {
             await Error(context, 404, $"bucket \"{name}\" not found");
             return;
