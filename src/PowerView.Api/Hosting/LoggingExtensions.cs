@@ -1,12 +1,21 @@
 using Serilog;
 using Serilog.AspNetCore;
 using Serilog.Events;
+using Serilog.Settings.Configuration;
 using PowerView.Api.Configuration;
 
 namespace PowerView.Api.Hosting;
 
 internal static class LoggingExtensions
 {
+    // The sinks and formatters the "Serilog" section may name, listed instead of scanned: scanning every
+    // assembly of the application for Serilog extensions costs a CLI verb a noticeable part of its start-up.
+    private static readonly ConfigurationReaderOptions ReaderOptions = new(
+        typeof(ConsoleLoggerConfigurationExtensions).Assembly,
+        typeof(FileLoggerConfigurationExtensions).Assembly,
+        typeof(Serilog.Formatting.Compact.CompactJsonFormatter).Assembly,
+        typeof(LoggerConfiguration).Assembly);
+
     /// <summary>
     /// Serilog as the Serilog.AspNetCore sample wires it, levels from the <c>Serilog</c> section. No static
     /// bootstrap logger: it breaks when several test hosts start in one process ("logger is already frozen").
@@ -16,7 +25,7 @@ internal static class LoggingExtensions
     {
         builder.Services.AddSerilog((services, lc) =>
         {
-            lc.ReadFrom.Configuration(builder.Configuration)
+            lc.ReadFrom.Configuration(builder.Configuration, ReaderOptions)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())

@@ -12,7 +12,6 @@ internal static class IngestionExtensions
     {
         var services = builder.Services;
         services.AddSingleton<DataLayout>();
-        services.AddSingleton<IngestionMetrics>();
         services.AddSingleton<FileSink>();
         services.AddSingleton<InfluxSink>();
         services.AddSingleton<ILineProtocolSink>(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value.Enabled

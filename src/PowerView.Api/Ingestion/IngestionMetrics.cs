@@ -3,7 +3,10 @@ using PowerView.Api.Runs;
 
 namespace PowerView.Api.Ingestion;
 
-/// <summary>Prometheus metrics of the runs, served at <c>/metrics</c>.</summary>
+/// <summary>
+/// Prometheus metrics of every recorded run (ingestion and provisioning), served at <c>/metrics</c>.
+/// Registered by the web host only: a CLI process would pay for the metrics registry and never be scraped.
+/// </summary>
 internal sealed class IngestionMetrics
 {
     private readonly Counter _runs = Metrics.CreateCounter(

@@ -20,7 +20,6 @@ internal sealed class IngestionPipeline(
     IOptions<InfluxOptions> influx,
     IOptions<IngestionOptions> ingestion,
     TimeProvider time,
-    IngestionMetrics metrics,
     ILogger<IngestionPipeline> log)
 {
     private readonly TsvIngestor _ingestor = new(FormatRegistry.Default, influx.Value.ChunkLines);
@@ -86,7 +85,6 @@ internal sealed class IngestionPipeline(
             };
 
             await recorder.RecordAsync(report, CancellationToken.None);
-            metrics.Observe(report);
             log.LogInformation(
                 "Ingestion {Status}: {Company}/{Campaign}/{Device}/{File}, {Points} points in {DurationMs} ms (run {RunId}, attempt {Attempt}){Error}",
                 report.Status, report.Company, report.Campaign, report.DeviceMasterSn, report.FileName,

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using PowerView.Api.Runs;
 
+using PowerView.Api.Ingestion;
+
 namespace PowerView.Api.Monitoring;
 
 internal static class MonitoringExtensions
@@ -28,6 +30,7 @@ internal static class MonitoringExtensions
 
         services.AddSingleton<JobQueueProbe>();
         services.AddSingleton<OperationalMetrics>();
+        services.AddSingleton<IngestionMetrics>();
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PowerView.Api.Runs;
 
@@ -17,6 +18,9 @@ internal static class RunJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new UtcDateTimeOffsetConverter());
+        // Generated metadata for the types every run serialises (no reflection warm-up in a short CLI
+        // process); anything else falls back to reflection.
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(RunJsonContext.Default, new DefaultJsonTypeInfoResolver());
         return options;
     }
 
@@ -30,3 +34,7 @@ internal static class RunJson
             writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
     }
 }
+
+[JsonSerializable(typeof(RunReport))]
+[JsonSerializable(typeof(Cli.CliSummary))]
+internal sealed partial class RunJsonContext : JsonSerializerContext;

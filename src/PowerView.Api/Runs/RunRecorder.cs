@@ -17,7 +17,8 @@ internal sealed class RunRecorder(
     PowerViewPaths paths,
     IOptions<InfluxOptions> influx,
     RunNotifications notifications,
-    ILogger<RunRecorder> log)
+    ILogger<RunRecorder> log,
+    IngestionMetrics? metrics = null)
 {
     /// <summary>Writes the <c>tsv_parser_file</c> point (ingestion runs), the JSON report and the store row.</summary>
     public async Task RecordAsync(RunReport report, CancellationToken cancellationToken)
@@ -40,6 +41,7 @@ internal sealed class RunRecorder(
         }
 
         await store.RecordAsync(report, cancellationToken);
+        metrics?.Observe(report);
         notifications.Publish(report);
     }
 

@@ -48,7 +48,9 @@ internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore, 
     {
         Directory.CreateDirectory(Path.GetDirectoryName(paths.RunStoreFile)!);
         await using var db = Open();
-        await db.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+        await using var command = db.CreateCommand();
+        command.CommandText = Schema;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task RecordAsync(RunReport r, CancellationToken cancellationToken)
@@ -67,49 +69,78 @@ internal sealed partial class SqliteRunStore(PowerViewPaths paths) : IRunStore, 
 
     private async Task RecordOneAsync(RunReport r, CancellationToken cancellationToken)
     {
+        // Plain ADO.NET on the write path: every job and every CLI call pays for it, and Dapper's first use
+        // of a parameter type emits IL, a visible part of a short CLI process.
         await using var db = Open();
-        await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var row = new
-        {
-            r.Id, r.Kind, r.Trigger, r.Status, r.Company, r.Campaign, r.DeviceMasterSn, r.FileName, r.FilePath, r.MovedTo,
-            StartedAt = r.StartedAt.ToUnixTimeMilliseconds(),
-            FinishedAt = r.FinishedAt.ToUnixTimeMilliseconds(),
-            r.DurationMs, r.Attempt, r.Format, r.Bucket, r.LinesTotal, r.LinesIgnored, r.RowsIngested,
-            r.InvalidTimestamps, r.InvalidValues, r.TruncatedLines, r.PointsWritten, r.ChannelCount,
-            TimeStart = r.TimeStart?.ToUnixTimeMilliseconds(),
-            TimeEnd = r.TimeEnd?.ToUnixTimeMilliseconds(),
-            r.Error, r.Step, r.Message,
-            Report = JsonSerializer.Serialize(r, RunJson.Options),
-            IsIngest = r.Kind == RunKind.Ingest ? 1 : 0,
-            IsSuccess = r.Status == RunStatus.Success ? 1 : 0,
-            IsError = r.Status == RunStatus.Error ? 1 : 0,
-            IsDeferred = r.Status == RunStatus.Deferred ? 1 : 0,
-            Day = DayOf(r.StartedAt),
-        };
-        await db.ExecuteAsync(new CommandDefinition(InsertRun, row, tx, cancellationToken: cancellationToken));
+        await using var tx = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken);
+        await using var command = db.CreateCommand();
+        command.Transaction = tx;
+        var sql = new List<string> { InsertRun };
         if (r.Company is not null && r.Campaign is not null)
         {
-            await db.ExecuteAsync(new CommandDefinition(UpsertCampaign, row, tx, cancellationToken: cancellationToken));
+            sql.Add(UpsertCampaign);
             if (r.Kind == RunKind.Ingest && r.DeviceMasterSn is not null)
             {
-                await db.ExecuteAsync(new CommandDefinition(UpsertDevice, row, tx, cancellationToken: cancellationToken));
+                sql.Add(UpsertDevice);
             }
 
             if (r.Kind == RunKind.Ingest)
             {
-                await db.ExecuteAsync(new CommandDefinition(UpsertDaily, row, tx, cancellationToken: cancellationToken));
+                sql.Add(UpsertDaily);
             }
         }
 
+        command.CommandText = string.Join(";\n", sql);
+        var p = command.Parameters;
+        p.AddWithValue("@Id", r.Id);
+        p.AddWithValue("@Kind", r.Kind);
+        p.AddWithValue("@Trigger", r.Trigger);
+        p.AddWithValue("@Status", r.Status);
+        p.AddWithValue("@Company", (object?)r.Company ?? DBNull.Value);
+        p.AddWithValue("@Campaign", (object?)r.Campaign ?? DBNull.Value);
+        p.AddWithValue("@DeviceMasterSn", (object?)r.DeviceMasterSn ?? DBNull.Value);
+        p.AddWithValue("@FileName", (object?)r.FileName ?? DBNull.Value);
+        p.AddWithValue("@FilePath", (object?)r.FilePath ?? DBNull.Value);
+        p.AddWithValue("@MovedTo", (object?)r.MovedTo ?? DBNull.Value);
+        p.AddWithValue("@StartedAt", r.StartedAt.ToUnixTimeMilliseconds());
+        p.AddWithValue("@FinishedAt", r.FinishedAt.ToUnixTimeMilliseconds());
+        p.AddWithValue("@DurationMs", r.DurationMs);
+        p.AddWithValue("@Attempt", r.Attempt);
+        p.AddWithValue("@Format", (object?)r.Format ?? DBNull.Value);
+        p.AddWithValue("@Bucket", (object?)r.Bucket ?? DBNull.Value);
+        p.AddWithValue("@LinesTotal", r.LinesTotal);
+        p.AddWithValue("@LinesIgnored", r.LinesIgnored);
+        p.AddWithValue("@RowsIngested", r.RowsIngested);
+        p.AddWithValue("@InvalidTimestamps", r.InvalidTimestamps);
+        p.AddWithValue("@InvalidValues", r.InvalidValues);
+        p.AddWithValue("@TruncatedLines", r.TruncatedLines);
+        p.AddWithValue("@PointsWritten", r.PointsWritten);
+        p.AddWithValue("@ChannelCount", r.ChannelCount);
+        p.AddWithValue("@TimeStart", (object?)r.TimeStart?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        p.AddWithValue("@TimeEnd", (object?)r.TimeEnd?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        p.AddWithValue("@Error", (object?)r.Error ?? DBNull.Value);
+        p.AddWithValue("@Step", (object?)r.Step ?? DBNull.Value);
+        p.AddWithValue("@Message", (object?)r.Message ?? DBNull.Value);
+        p.AddWithValue("@Report", JsonSerializer.Serialize(r, RunJson.Options));
+        p.AddWithValue("@IsIngest", r.Kind == RunKind.Ingest ? 1 : 0);
+        p.AddWithValue("@IsSuccess", r.Status == RunStatus.Success ? 1 : 0);
+        p.AddWithValue("@IsError", r.Status == RunStatus.Error ? 1 : 0);
+        p.AddWithValue("@IsDeferred", r.Status == RunStatus.Deferred ? 1 : 0);
+        p.AddWithValue("@Day", DayOf(r.StartedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
 
     public async Task<int> CountFileRunsAsync(string company, string campaign, string deviceFolder, string fileName, CancellationToken cancellationToken)
     {
         await using var db = Open();
-        return await db.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM runs WHERE company = @company AND campaign = @campaign AND device_master_sn = @deviceFolder AND file_name = @fileName AND kind = 'ingest'",
-            new { company, campaign, deviceFolder, fileName }, cancellationToken: cancellationToken));
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM runs WHERE company = @company AND campaign = @campaign AND device_master_sn = @deviceFolder AND file_name = @fileName AND kind = 'ingest'";
+        command.Parameters.AddWithValue("@company", company);
+        command.Parameters.AddWithValue("@campaign", campaign);
+        command.Parameters.AddWithValue("@deviceFolder", deviceFolder);
+        command.Parameters.AddWithValue("@fileName", fileName);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<RunReport?> GetAsync(string id, CancellationToken cancellationToken)
