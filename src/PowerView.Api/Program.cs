@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPowerViewConfiguration(ServiceMode.Web);
 builder.AddPowerViewLogging(ServiceMode.Web);
+builder.AddPowerViewForwardedHeaders();
 builder.AddErrorHandling();
 builder.AddOpenApiWithSwaggerUi();
 builder.AddIngestion();
@@ -26,6 +27,7 @@ builder.AddHealth();
 
 var app = builder.Build();
 
+app.UsePowerViewForwardedHeaders();
 app.UseSerilogRequestLogging();
 app.UseErrorHandling();
 app.MapOpenApiWithSwaggerUi();

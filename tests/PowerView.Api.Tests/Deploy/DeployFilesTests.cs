@@ -34,13 +34,27 @@ public sealed class DeployFilesTests
     [Fact]
     public void EveryJsonFileUnderDeployParses()
     {
-        var files = Directory.EnumerateFiles(RepositoryFiles.Path("deploy"), "*.json", SearchOption.AllDirectories).ToList();
-        foreach (var file in files)
-        {
-            using var _ = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        }
+        var files = Directory.EnumerateFiles(RepositoryFiles.Path("deploy"), "*.json", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(RepositoryFiles.Root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
-        Assert.True(files.Count >= 0);
+        Assert.Equal(["deploy/grafana/dashboards/powerview-monitoring.json", "deploy/sftpgo/event-action.json"], files);
+        Assert.All(files, f =>
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path(f)));
+            Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+        });
+    }
+
+    [Fact]
+    public void TheComposeStackMountsFilesThatExist()
+    {
+        var compose = File.ReadAllText(RepositoryFiles.Path("deploy/docker-compose.yml"));
+        var mounts = System.Text.RegularExpressions.Regex.Matches(compose, @"- (\.\.?/[^:]+):").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(mounts);
+        Assert.All(mounts, m => Assert.True(Path.Exists(Path.Combine(RepositoryFiles.Path("deploy"), m)), m));
     }
 
     [Fact]
