@@ -14,13 +14,20 @@ internal static class FileReadiness
     private const int Probe = 4096;
 
     /// <returns>null when the file may be ingested now, else why it waits.</returns>
-    public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options)
+    public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options) =>
+        WhyNotReady(path, now, options, out _);
+
+    /// <param name="readyAt">When the file becomes ready if it does not change again (null when it is gone or locked).</param>
+    public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options, out DateTimeOffset? readyAt)
     {
+        readyAt = null;
         try
         {
             // FileShare.ReadWrite takes a shared lock: it fails while a run holds the file exclusively.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return WhyNotReady(stream, File.GetLastWriteTimeUtc(path), now, options);
+            var why = WhyNotReady(stream, File.GetLastWriteTimeUtc(path), now, options, out var at);
+            readyAt = at;
+            return why;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -33,13 +40,18 @@ internal static class FileReadiness
     }
 
     /// <summary>The same check on a file the caller already holds open (the stream position is restored).</summary>
-    public static string? WhyNotReady(Stream stream, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options)
+    public static string? WhyNotReady(Stream stream, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options) =>
+        WhyNotReady(stream, lastWriteUtc, now, options, out _);
+
+    private static string? WhyNotReady(Stream stream, DateTime lastWriteUtc, DateTimeOffset now, IngestionOptions options, out DateTimeOffset readyAt)
     {
         var position = stream.Position;
         var complete = LooksComplete(stream, out var incompleteReason);
         stream.Position = position;
-        var age = now - new DateTimeOffset(lastWriteUtc, TimeSpan.Zero);
+        var modified = new DateTimeOffset(lastWriteUtc, TimeSpan.Zero);
+        var age = now - modified;
         var wait = TimeSpan.FromSeconds(complete ? options.SettleSeconds : options.IncompleteGraceSeconds);
+        readyAt = modified + wait;
         if (age >= wait)
         {
             return null;

@@ -29,15 +29,21 @@ internal sealed class Sweeper(
     {
         var clock = Stopwatch.StartNew();
         int found = 0, queued = 0, duplicate = 0, waiting = 0, busy = 0;
+        DateTimeOffset? nextReady = null;
         foreach (var file in scanner.FindWaitingFiles())
         {
             cancellationToken.ThrowIfCancellationRequested();
             found++;
             try
             {
-                if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options.Value) is { } why)
+                if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options.Value, out var readyAt) is { } why)
                 {
                     waiting++;
+                    if (readyAt is { } at && (nextReady is null || at < nextReady))
+                    {
+                        nextReady = at;
+                    }
+
                     log.LogDebug("Sweep leaves {File}: {Reason}", file.RelativePath, why);
                     continue;
                 }
@@ -69,7 +75,7 @@ internal sealed class Sweeper(
             }
         }
 
-        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, busy, clock.ElapsedMilliseconds);
+        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, busy, clock.ElapsedMilliseconds, nextReady);
         log.Log(queued > 0 ? LogLevel.Information : LogLevel.Debug,
             "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet, {Busy} locked or unreadable, in {DurationMs} ms",
             summary.Number, found, queued, duplicate, waiting, busy, summary.DurationMs);
@@ -115,27 +121,43 @@ internal sealed class Sweeper(
     }
 }
 
-internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Busy, long DurationMs);
+/// <param name="NextReadyAt">When the first file that is not ready yet will be (if it does not change again).</param>
+internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Busy, long DurationMs, DateTimeOffset? NextReadyAt = null);
 
-/// <summary>Runs the sweep at start-up and then every <c>Ingestion:SweepIntervalSeconds</c> (on the injected clock, so tests drive it).</summary>
+/// <summary>
+/// Runs the sweep at start-up and then every <c>Ingestion:SweepIntervalSeconds</c> (on the injected clock,
+/// so tests drive it) — sooner when a file it had to leave becomes ready before that: a file dropped just
+/// before a restart is taken once settled, not a whole interval later.
+/// </summary>
 internal sealed class SweepService(Sweeper sweeper, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SweepService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), time);
-        do
+        var interval = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var started = time.GetUtcNow();
+            var next = started + interval;
             try
             {
-                sweeper.Sweep(stoppingToken);
+                if (sweeper.Sweep(stoppingToken).NextReadyAt is { } ready && ready < next)
+                {
+                    // A second late, so the file's modification time is safely past the settle time.
+                    next = ready + TimeSpan.FromSeconds(1);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A sweep that fails (job storage down, data root unreadable) is tried again at the next tick.
                 log.LogError(ex, "Sweep failed");
             }
+
+            var delay = next - time.GetUtcNow();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

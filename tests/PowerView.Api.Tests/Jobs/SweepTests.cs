@@ -62,6 +62,32 @@ public sealed class SweepTests
     }
 
     [Fact]
+    public async Task AFileThatWasNotReadyIsSweptWhenItSettlesNotAWholeIntervalLater()
+    {
+        using var folder = new TempFolder();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?>
+        {
+            ["Ingestion:SettleSeconds"] = "10",
+            ["Ingestion:SweepIntervalSeconds"] = "3600",
+        })
+        { TestServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var path = folder.PlaceSample(Sample);
+        File.SetLastWriteTimeUtc(path, clock.GetUtcNow().UtcDateTime);
+        var sweeper = app.Services.GetRequiredService<Sweeper>();
+
+        var first = await sweeper.WaitForSweepAsync(1, TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromSeconds(11));
+        var second = await sweeper.WaitForSweepAsync(2, TestContext.Current.CancellationToken);
+        var run = await app.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
+
+        Assert.Equal((0, 1), (first.Queued, first.NotReady));
+        Assert.Equal(clock.GetUtcNow().AddSeconds(-1), first.NextReadyAt);
+        Assert.Equal((1, 0), (second.Queued, second.NotReady));
+        Assert.Equal(RunStatus.Success, run.Status);
+    }
+
+    [Fact]
     public async Task AnIncompleteLookingFileWaitsForTheGracePeriod()
     {
         using var folder = new TempFolder();
