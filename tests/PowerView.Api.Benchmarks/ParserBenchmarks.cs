@@ -13,10 +13,10 @@ public class ParserBenchmarks
     private readonly byte[] _timestamp = "05/01/26 10:00:00"u8.ToArray();
 
     [Benchmark]
-    public int TypicalValue() => ValueParser.TryParse(_typical, _buffer, out _);
+    public bool TypicalValue() => ValueParser.TryParse(_typical, _buffer, out _, out _);
 
     [Benchmark]
-    public int ExponentValue() => ValueParser.TryParse(_exponent, _buffer, out _);
+    public bool ExponentValue() => ValueParser.TryParse(_exponent, _buffer, out _, out _);
 
     [Benchmark]
     public bool Timestamp() => TimestampParser.TryParse(_timestamp, out _);

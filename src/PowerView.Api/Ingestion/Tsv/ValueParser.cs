@@ -8,10 +8,11 @@ namespace PowerView.Api.Ingestion.Tsv;
 /// exponent, optional spaces. Everything else ("", text, "1,5", "nan", "inf", "1_0") is invalid.
 /// <para>
 /// It also produces the value's line-protocol text: the shortest string that round-trips to the same
-/// double (what <c>double.ToString("R")</c> prints). Device values have at most 15 significant digits,
-/// so the fast path builds both the double and its text straight from the digits (Clinger's exact case:
-/// an integer mantissa below 2^53 divided by an exact power of ten is correctly rounded), without
-/// calling the general parser or formatter. Anything else takes the general path.
+/// double (what <c>double.ToString("R")</c> prints). Device values are plain decimals of at most 15
+/// significant digits, so the canonical path builds the double straight from the digits (Clinger's exact
+/// case: an integer mantissa below 2^53 divided by an exact power of ten is correctly rounded) and takes
+/// the cell itself as the text. Anything else (spaces, '+', leading zeros, exponents, long mantissas)
+/// checks the grammar here, then goes through <c>double.Parse</c> and <c>TryFormat("R")</c>.
 /// </para>
 /// </summary>
 internal static class ValueParser
@@ -120,11 +121,10 @@ internal static class ValueParser
     }
 
     /// <summary>
-    /// Parses <paramref name="cell"/>; on success writes its shortest round-trip text into
-    /// <paramref name="text"/> (at least <see cref="MaxFormattedLength"/> bytes) and returns its length.
-    /// Returns -1 when the cell is not a valid finite value.
+    /// The general path: checks the grammar, then parses and formats with .NET; writes the text into
+    /// <paramref name="text"/> and returns its length, or -1 when the cell is not a valid finite value.
     /// </summary>
-    public static int TryParse(ReadOnlySpan<byte> cell, Span<byte> text, out double value)
+    private static int TryParse(ReadOnlySpan<byte> cell, Span<byte> text, out double value)
     {
         value = 0;
         var start = 0;
@@ -141,10 +141,8 @@ internal static class ValueParser
 
         var s = cell[start..end];
         var i = 0;
-        var negative = false;
         if (i < s.Length && (s[i] == (byte)'-' || s[i] == (byte)'+'))
         {
-            negative = s[i] == (byte)'-';
             i++;
         }
 
@@ -174,10 +172,8 @@ internal static class ValueParser
             return -1;
         }
 
-        var hasExponent = false;
         if (i < s.Length && (s[i] == (byte)'e' || s[i] == (byte)'E'))
         {
-            hasExponent = true;
             i++;
             if (i < s.Length && (s[i] == (byte)'-' || s[i] == (byte)'+'))
             {
@@ -201,94 +197,7 @@ internal static class ValueParser
             return -1;
         }
 
-        if (!hasExponent)
-        {
-            var fast = TryFastPath(s, negative, intStart, intEnd, fracStart, fracEnd, text, out value);
-            if (fast >= 0)
-            {
-                return fast;
-            }
-        }
-
         return GeneralPath(s, text, out value);
-    }
-
-    private static int TryFastPath(
-        ReadOnlySpan<byte> s, bool negative, int intStart, int intEnd, int fracStart, int fracEnd,
-        Span<byte> text, out double value)
-    {
-        value = 0;
-        while (intStart < intEnd && s[intStart] == (byte)'0')
-        {
-            intStart++;
-        }
-
-        while (fracEnd > fracStart && s[fracEnd - 1] == (byte)'0')
-        {
-            fracEnd--;
-        }
-
-        var intDigits = intEnd - intStart;
-        var fracDigits = fracEnd - fracStart;
-        var leadingFracZeros = 0;
-        if (intDigits == 0)
-        {
-            while (fracStart + leadingFracZeros < fracEnd && s[fracStart + leadingFracZeros] == (byte)'0')
-            {
-                leadingFracZeros++;
-            }
-        }
-
-        var significant = intDigits + fracDigits - leadingFracZeros;
-        var isZero = significant == 0;
-
-        // .NET prints |x| < 1e-4 in exponent form; keep those on the general path so the text is identical.
-        if (significant > 15 || fracDigits > 22 || (!isZero && intDigits == 0 && leadingFracZeros > 3))
-        {
-            return -1;
-        }
-
-        long mantissa = 0;
-        for (var k = intStart; k < intEnd; k++)
-        {
-            mantissa = (mantissa * 10) + (s[k] - '0');
-        }
-
-        for (var k = fracStart; k < fracEnd; k++)
-        {
-            mantissa = (mantissa * 10) + (s[k] - '0');
-        }
-
-        value = mantissa / PowersOf10[fracDigits];
-        if (negative)
-        {
-            value = -value;
-        }
-
-        var n = 0;
-        if (negative)
-        {
-            text[n++] = (byte)'-';
-        }
-
-        if (intDigits == 0)
-        {
-            text[n++] = (byte)'0';
-        }
-        else
-        {
-            s[intStart..intEnd].CopyTo(text[n..]);
-            n += intDigits;
-        }
-
-        if (fracDigits > 0)
-        {
-            text[n++] = (byte)'.';
-            s[fracStart..fracEnd].CopyTo(text[n..]);
-            n += fracDigits;
-        }
-
-        return n;
     }
 
     private static int GeneralPath(ReadOnlySpan<byte> s, Span<byte> text, out double value)
