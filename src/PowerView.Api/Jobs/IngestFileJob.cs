@@ -50,13 +50,11 @@ internal sealed class IngestFileJob(
             claims.Release(relativePath, context.BackgroundJob.Id);
         }
 
+        await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
         if (report.Status == RunStatus.Deferred)
         {
-            await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
             throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}{(lastTry ? ", the last" : "")}): {report.Error}");
         }
-
-        await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
     }
 }
 
