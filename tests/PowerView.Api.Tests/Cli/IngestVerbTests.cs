@@ -96,6 +96,9 @@ public sealed class IngestVerbTests
         using var folder = new TempFolder();
         var a = folder.PlaceSample("dominique/T302_260105_162016.tsv", "dominique", "bavella", "02000800");
         var b = folder.PlaceSample("company1/T302_251012_031720.tsv", "company1", "campaign1", "02001084");
+        // Settled (older than the default 10 s) whenever the checkout was made; the cut file is fresh (600 s grace).
+        File.SetLastWriteTimeUtc(a, DateTime.UtcNow.AddMinutes(-5));
+        File.SetLastWriteTimeUtc(b, DateTime.UtcNow.AddMinutes(-5));
         var fresh = folder.PlaceSample("0_camp_base-parsed/T302_251101_031719.tsv", "company1", "campaign1", "02001084");
         File.SetLastWriteTimeUtc(fresh, DateTime.UtcNow);
 
