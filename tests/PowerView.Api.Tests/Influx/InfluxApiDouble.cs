@@ -472,8 +472,9 @@ public sealed class InfluxApiDouble : IAsyncDisposable
                 _open.TrySetResult();
             }
 
-            // A safety net only: the test fails on its own assertions if the other caller never comes.
-            return _open.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            // A safety net only: the test fails on its own assertions if the other caller never comes. Generous,
+            // since on a loaded machine the second caller can arrive seconds after the first.
+            return _open.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
 }
