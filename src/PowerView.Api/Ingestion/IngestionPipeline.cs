@@ -22,6 +22,11 @@ internal sealed class IngestionPipeline(
     TimeProvider time,
     ILogger<IngestionPipeline> log)
 {
+    /// <summary>A probe holds its shared lock for well under a millisecond; seconds means something else keeps the file.</summary>
+    private static readonly TimeSpan ReaderPatience = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan MaxReaderWait = TimeSpan.FromMilliseconds(250);
+
     private readonly TsvIngestor _ingestor = new(FormatRegistry.Default, influx.Value.ChunkLines);
 
     /// <summary>Ingests a file of the data root (the path may be absolute or relative to the root).</summary>
@@ -38,9 +43,7 @@ internal sealed class IngestionPipeline(
         FileStream stream;
         try
         {
-            // FileShare.None takes an exclusive advisory lock (flock on Linux), held until the file has
-            // moved: a second run of the same file, in this process or another, is refused here.
-            stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.None, 64 * 1024, FileOptions.SequentialScan);
+            stream = await OpenExclusiveAsync(file.FullPath, cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -90,6 +93,55 @@ internal sealed class IngestionPipeline(
                 report.Status, report.Company, report.Campaign, report.DeviceMasterSn, report.FileName,
                 report.PointsWritten, report.DurationMs, report.Id, report.Attempt, report.Error is null ? "" : ": " + report.Error);
             return IngestOutcome.Completed(report);
+        }
+    }
+
+    /// <summary>
+    /// FileShare.None takes an exclusive advisory lock (flock on Linux), held until the file has moved: a
+    /// second run of the same file, in this process or another, is refused here. Every other .NET reader
+    /// takes a shared lock, and one of them is expected: the sweep's readiness probe (FileReadiness) reads a
+    /// few kilobytes of each waiting file. Running into it is no reason to give the file up — the job that
+    /// holds the file's claim would end without a run, and the next event or sweep would queue it a second
+    /// time — so while only shared locks are in the way the open is tried again for a short while.
+    /// </summary>
+    /// <exception cref="IOException">Another run holds the file (or readers kept it for longer than <see cref="ReaderPatience"/>).</exception>
+    private async Task<FileStream> OpenExclusiveAsync(string path, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var delay = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 64 * 1024, FileOptions.SequentialScan);
+            }
+            catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException)
+                && waited < ReaderPatience && OnlyReadersHold(path))
+            {
+            }
+
+            await Task.Delay(delay, time, cancellationToken);
+            waited += delay;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReaderWait.Ticks));
+        }
+    }
+
+    /// <summary>True when a shared lock can be had now: whoever refused the exclusive one was a reader, not a run.</summary>
+    private static bool OnlyReadersHold(string path)
+    {
+        try
+        {
+            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Moved meanwhile: the next try says so.
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

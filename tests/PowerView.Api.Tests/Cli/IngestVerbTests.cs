@@ -25,7 +25,8 @@ public sealed class IngestVerbTests
         Assert.Equal("dominique/bavella/02000800/parsed/T302_260105_162016.tsv", first.GetProperty("movedTo").GetString());
         Assert.Equal(804, JsonDocument.Parse(lines[1]).RootElement.GetProperty("pointsWritten").GetInt64());
         Assert.Equal(228 + 804, Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "dominique")).Sum(f => File.ReadAllLines(f).Length));
-        var meta = File.ReadAllLines(Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "powerview_meta")).Single());
+        // One meta file per UTC day: a run across midnight writes two.
+        var meta = Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "powerview_meta")).SelectMany(File.ReadAllLines).ToList();
         Assert.Single(meta, l => l.StartsWith("tsv_parser_run,status=success nb_files_total=2i,nb_files_success=2i,", StringComparison.Ordinal));
     }
 
@@ -96,6 +97,9 @@ public sealed class IngestVerbTests
         using var folder = new TempFolder();
         var a = folder.PlaceSample("dominique/T302_260105_162016.tsv", "dominique", "bavella", "02000800");
         var b = folder.PlaceSample("company1/T302_251012_031720.tsv", "company1", "campaign1", "02001084");
+        // Settled (older than the default 10 s) whenever the checkout was made; the cut file is fresh (600 s grace).
+        File.SetLastWriteTimeUtc(a, DateTime.UtcNow.AddMinutes(-5));
+        File.SetLastWriteTimeUtc(b, DateTime.UtcNow.AddMinutes(-5));
         var fresh = folder.PlaceSample("0_camp_base-parsed/T302_251101_031719.tsv", "company1", "campaign1", "02001084");
         File.SetLastWriteTimeUtc(fresh, DateTime.UtcNow);
 

@@ -34,13 +34,19 @@ public sealed class InfluxApiDouble : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<AcceptedWrite> _writes = new();
     private readonly ConcurrentDictionary<string, LookupGate> _lookupGates = new(StringComparer.Ordinal);
+    private const string RecordedKey = "recorded";
+
     private long _nextId = 0x0a00000000000000;
 
     private InfluxApiDouble(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>Every request answered so far, in arrival order.</summary>
+    /// <summary>
+    /// Every request so far, in the order the double decided them: an answered request before its answer ends, a
+    /// dropped or unanswered one (status 0) before the client can notice. So a retry always comes after the try it
+    /// repeats, and what a client got an answer for (or gave up on) is here when its call returns.
+    /// </summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     /// <summary>Every write that was stored (answered 204).</summary>
@@ -97,15 +103,10 @@ public sealed class InfluxApiDouble : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             await next(context);
-            _requests.Enqueue(new RecordedRequest(
-                context.Request.Method,
-                context.Request.Path.Value ?? "",
-                context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
-                context.Items.TryGetValue("aborted", out _) ? 0 : context.Response.StatusCode,
-                context.Request.Headers.Authorization.ToString(),
-                context.Request.Headers.ContentEncoding.ToString(),
-                context.Items.TryGetValue("lines", out var lines) ? (int)lines! : 0,
-                context.Items.TryGetValue("body", out var body) ? (string)body! : null));
+            if (!context.Items.ContainsKey(RecordedKey))
+            {
+                Record(context, context.Response.StatusCode);
+            }
         });
 
         app.MapMethods("/ping", ["GET", "HEAD"], context =>
@@ -333,7 +334,25 @@ public sealed class InfluxApiDouble : IAsyncDisposable
         return await reader.ReadToEndAsync();
     }
 
-    private static async Task ApplyAsync(WriteFault fault, HttpContext context)
+    /// <summary>
+    /// Records a request once. An answered request is recorded before its answer is complete (the middleware runs
+    /// before Kestrel ends the response), so a client that got its answer finds it in <see cref="Requests"/>.
+    /// </summary>
+    private void Record(HttpContext context, int status)
+    {
+        context.Items[RecordedKey] = true;
+        _requests.Enqueue(new RecordedRequest(
+            context.Request.Method,
+            context.Request.Path.Value ?? "",
+            context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            status,
+            context.Request.Headers.Authorization.ToString(),
+            context.Request.Headers.ContentEncoding.ToString(),
+            context.Items.TryGetValue("lines", out var lines) ? (int)lines! : 0,
+            context.Items.TryGetValue("body", out var body) ? (string)body! : null));
+    }
+
+    private async Task ApplyAsync(WriteFault fault, HttpContext context)
     {
         switch (fault)
         {
@@ -346,12 +365,15 @@ public sealed class InfluxApiDouble : IAsyncDisposable
                 await Error(context, status.Code, status.Message ?? DefaultMessage(status.Code));
                 break;
             case WriteFault.Drop:
-                context.Items["aborted"] = true;
+                // Recorded (status 0) before the connection goes: the client's retry cannot overtake the record,
+                // nor find it missing once its own answer came.
+                Record(context, 0);
                 context.Abort();
                 break;
             case WriteFault.NoAnswer:
-                // Answer only when the client has given up (its timeout closes the connection).
-                context.Items["aborted"] = true;
+                // Answer only when the client has given up (its timeout closes the connection). Recorded now, for
+                // the same reason: when the double notices the client left can be after the retry was answered.
+                Record(context, 0);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -450,8 +472,9 @@ public sealed class InfluxApiDouble : IAsyncDisposable
                 _open.TrySetResult();
             }
 
-            // A safety net only: the test fails on its own assertions if the other caller never comes.
-            return _open.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            // A safety net only: the test fails on its own assertions if the other caller never comes. Generous,
+            // since on a loaded machine the second caller can arrive seconds after the first.
+            return _open.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
 }

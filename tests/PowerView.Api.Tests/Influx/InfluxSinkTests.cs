@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion.Sinks;
+using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Influx;
 
@@ -159,10 +160,9 @@ public sealed class InfluxSinkTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableServerIsUnavailableNotRejected()
     {
-        var url = _influx.Url;
-        await _influx.DisposeAsync();
-        _influx = await InfluxApiDouble.StartAsync();
-        var sink = new InfluxSink(Options.Create(new InfluxOptions { Url = url.ToString(), Token = "t", Org = "o", MaxAttempts = 2 }), _time, NullLogger<InfluxSink>.Instance);
+        // Not the URL of a stopped double: another test's server may be given its port meanwhile.
+        using var nothing = new RefusingPort();
+        var sink = new InfluxSink(Options.Create(new InfluxOptions { Url = nothing.Url.ToString(), Token = "t", Org = "o", MaxAttempts = 2 }), _time, NullLogger<InfluxSink>.Instance);
         _sinks.Add(sink);
 
         var unavailable = await Assert.ThrowsAsync<SinkUnavailableException>(() => WriteAsync(sink));

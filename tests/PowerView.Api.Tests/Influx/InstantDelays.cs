@@ -13,9 +13,13 @@ internal sealed class InstantDelays : TimeProvider
     /// <summary>Every delay asked for, in order.</summary>
     public IReadOnlyList<TimeSpan> Delays => [.. _delays];
 
+    /// <summary>Called when a delay is asked for, before it fires: lets a test change the world at exactly that point.</summary>
+    public Action? OnDelay { get; init; }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         _delays.Enqueue(dueTime);
+        OnDelay?.Invoke();
         return System.CreateTimer(callback, state, TimeSpan.Zero, period);
     }
 }

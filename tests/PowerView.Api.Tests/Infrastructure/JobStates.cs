@@ -6,17 +6,19 @@ namespace PowerView.Api.Tests.Infrastructure;
 
 /// <summary>
 /// A Hangfire state filter registered in a test host (the host adds every <see cref="IApplyStateFilter"/> service
-/// to its jobs): lets a test wait for a job to reach a state instead of polling the storage.
+/// to its jobs): lets a test wait for a job to reach a state instead of polling the storage. The filter runs inside
+/// the storage transaction that applies the state, just before it is committed: a waiter is woken before the storage
+/// shows the new state, so read the state from here (<see cref="Applied"/>), not from the storage.
 /// </summary>
 internal sealed class JobStates : IApplyStateFilter
 {
-    private readonly ConcurrentQueue<(string JobId, string State)> _applied = new();
+    private readonly ConcurrentQueue<(string JobId, string State, IState Data)> _applied = new();
     private readonly ConcurrentDictionary<Guid, (Func<string, string, bool> Match, TaskCompletionSource<string> Done)> _waiters = new();
 
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
         var (jobId, state) = (context.BackgroundJob.Id, context.NewState.Name);
-        _applied.Enqueue((jobId, state));
+        _applied.Enqueue((jobId, state, context.NewState));
         foreach (var (id, waiter) in _waiters)
         {
             if (waiter.Match(jobId, state) && _waiters.TryRemove(id, out _))
@@ -29,6 +31,9 @@ internal sealed class JobStates : IApplyStateFilter
     public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
     }
+
+    /// <summary>The last state of this name applied to the job (the object Hangfire applied, with its properties).</summary>
+    public IState Applied(string jobId, string state) => _applied.Last(a => a.JobId == jobId && a.State == state).Data;
 
     /// <summary>Completes with the id of the first job (already seen or to come) that reaches <paramref name="state"/>.</summary>
     public async Task<string> WaitForAsync(string state, string? jobId = null)

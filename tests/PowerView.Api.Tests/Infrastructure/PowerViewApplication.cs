@@ -39,6 +39,9 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
                 ["Ingestion:SettleSeconds"] = "1000000000",
                 ["Ingestion:IncompleteGraceSeconds"] = "1000000000",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
+                // A health check that misses its timeout reports Unhealthy: on a loaded machine the first checks of a
+                // fresh host (SQLite opened, code jitted) must not be judged by the 5 s meant for a live service.
+                ["Health:TimeoutSeconds"] = "60",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Ingestion.Sinks;
 using PowerView.Api.Runs;
+using PowerView.Api.Tests.Influx;
 using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Ingestion;
@@ -141,7 +142,8 @@ public sealed class PipelineTests
     {
         using var folder = new TempFolder();
         var path = folder.PlaceSample(Dominique);
-        await using var engine = await EngineHost.StartAsync(folder);
+        var clock = new InstantDelays();
+        await using var engine = await EngineHost.StartAsync(folder, services: s => s.AddSingleton<TimeProvider>(clock));
 
         IngestOutcome outcome;
         using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None))
@@ -149,10 +151,30 @@ public sealed class PipelineTests
             outcome = await engine.Pipeline.IngestAsync(path, IngestTrigger.Hook, TestContext.Current.CancellationToken);
         }
 
+        // An exclusive lock is another run: refused at once, not waited for as a reader would be.
         Assert.Equal(IngestOutcome.Busy, outcome);
+        Assert.Empty(clock.Delays);
         Assert.True(File.Exists(path));
         Assert.Equal(RunStatus.Success, (await engine.IngestAsync(path)).Status);
         Assert.Equal(IngestOutcome.Gone, await engine.Pipeline.IngestAsync(path, IngestTrigger.Hook, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AReaderHoldingTheFileForAMomentDelaysTheRunInsteadOfRefusingIt()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PlaceSample(Dominique);
+        // What the sweep's readiness probe holds while it reads a waiting file: a shared lock. A hook's job that
+        // gave up here would end without a run, and the next event or sweep would queue the file a second time.
+        var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var clock = new InstantDelays { OnDelay = probe.Dispose };
+        await using var engine = await EngineHost.StartAsync(folder, services: s => s.AddSingleton<TimeProvider>(clock));
+
+        var run = await engine.IngestAsync(path);
+
+        Assert.Equal(RunStatus.Success, run.Status);
+        Assert.NotEmpty(clock.Delays);
+        Assert.False(File.Exists(path));
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-using System.Net;
+using Hangfire;
 using Hangfire.States;
 using Microsoft.Extensions.DependencyInjection;
 using PowerView.Api.Jobs;
@@ -20,24 +20,31 @@ public sealed class RetryTests
     {
         using var folder = new TempFolder();
         var states = new JobStates();
-        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:RetryDelaysSeconds:0"] = "1", ["Ingestion:SettleSeconds"] = "10" })
+        // A back-off far longer than the test: what happens while the retry waits is checked before it can fire
+        // (with a 1 s delay a loaded machine let the retry run, and fail, before the sink was unblocked).
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:RetryDelaysSeconds:0"] = "3600", ["Ingestion:SettleSeconds"] = "10" })
         {
             TestServices = s => s.AddSingleton<IApplyStateFilter>(states),
         };
         using var client = await app.StartAsync();
         var blocker = BlockSink(folder, "acme");
-        var path = folder.PlaceSample(Sample);
+        var path = Settled(folder.PlaceSample(Sample));
 
         var (_, queued) = await HookCalls.PostAsync(client, HookCalls.Upload(path));
-        var jobId = queued.GetProperty("jobId").GetString();
+        var jobId = queued.GetProperty("jobId").GetString()!;
         var deferred = await app.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
         await states.WaitForAsync(ScheduledState.StateName, jobId);
+        var scheduled = (ScheduledState)states.Applied(jobId, ScheduledState.StateName);
         var (_, whileWaiting) = await HookCalls.PostAsync(client, HookCalls.Upload(path));
         var sweepWhileWaiting = app.Services.GetRequiredService<Sweeper>().Sweep(TestContext.Current.CancellationToken);
         Assert.True(File.Exists(path));
         File.Delete(blocker);
+        // The retry is due: enqueued as Hangfire's scheduler does when the delay is over.
+        app.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId);
         var retried = await app.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv" && r.Attempt == 2);
 
+        // Hangfire reads the clock twice (due time, then scheduling time): a hair under the configured delay.
+        Assert.InRange((scheduled.EnqueueAt - scheduled.ScheduledAt).TotalSeconds, 3540, 3600);
         Assert.Equal(RunStatus.Deferred, deferred.Status);
         Assert.Equal("duplicate", whileWaiting.GetProperty("status").GetString());
         Assert.Equal(jobId, whileWaiting.GetProperty("jobId").GetString());
@@ -59,7 +66,7 @@ public sealed class RetryTests
         };
         using var client = await app.StartAsync();
         BlockSink(folder, "acme");
-        var path = folder.PlaceSample(Sample);
+        var path = Settled(folder.PlaceSample(Sample));
 
         var (_, queued) = await HookCalls.PostAsync(client, HookCalls.Upload(path));
         var jobId = queued.GetProperty("jobId").GetString();
@@ -72,6 +79,13 @@ public sealed class RetryTests
         Assert.True(stayed);
         // The failed job no longer holds the file: the sweep starts a new series of tries.
         Assert.Equal((1, 0), (sweep.Queued, sweep.Duplicate));
+    }
+
+    /// <summary>Older than Ingestion:SettleSeconds, so the sweeps below may take it: a copy keeps the sample's time, which is the checkout's.</summary>
+    private static string Settled(string path)
+    {
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
+        return path;
     }
 
     private static string BlockSink(TempFolder folder, string bucket)

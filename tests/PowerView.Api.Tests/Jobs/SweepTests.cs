@@ -39,7 +39,7 @@ public sealed class SweepTests
     public async Task AFreshFileWaitsUntilItHasSettledThenTheNextSweepTakesIt()
     {
         using var folder = new TempFolder();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?>
         {
             ["Ingestion:SettleSeconds"] = "10",
@@ -65,7 +65,7 @@ public sealed class SweepTests
     public async Task AFileThatWasNotReadyIsSweptWhenItSettlesNotAWholeIntervalLater()
     {
         using var folder = new TempFolder();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?>
         {
             ["Ingestion:SettleSeconds"] = "10",
@@ -91,7 +91,7 @@ public sealed class SweepTests
     public async Task AnIncompleteLookingFileWaitsForTheGracePeriod()
     {
         using var folder = new TempFolder();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?>
         {
             ["Ingestion:SettleSeconds"] = "10",
@@ -116,4 +116,10 @@ public sealed class SweepTests
         Assert.Equal(RunStatus.Success, run.Status);
         Assert.Equal(1, run.TruncatedLines);
     }
+
+    /// <summary>
+    /// The fake clock starts on a whole second: the tests write it into a file's modification time and compare what
+    /// comes back, which a file system that keeps coarser times than .NET's 100 ns would otherwise round.
+    /// </summary>
+    private static DateTimeOffset WholeSecondNow() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 }

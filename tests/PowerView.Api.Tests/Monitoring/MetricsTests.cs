@@ -40,7 +40,9 @@ public sealed class MetricsTests
         using var folder = new TempFolder();
         var old = folder.PlaceSample("0_camp_base-parsed/T302_251027_031520.tsv");
         File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-3));
-        folder.PlaceSample("0_camp_base-parsed/T302_251028_031519.tsv", device: "02000900");
+        // A copy keeps the sample's time, the checkout's: left alone, this file is the oldest once the checkout is 3 h old.
+        var recent = folder.PlaceSample("0_camp_base-parsed/T302_251028_031519.tsv", device: "02000900");
+        File.SetLastWriteTimeUtc(recent, DateTime.UtcNow.AddMinutes(-1));
         // Never counted: already parsed, or a temporary upload name.
         folder.PlaceSample("0_camp_base-parsed/T302_251029_031500.tsv", device: "02000800/parsed");
         folder.PlaceFile("partial", name: ".sftpgo-upload.T302_x.tsv");

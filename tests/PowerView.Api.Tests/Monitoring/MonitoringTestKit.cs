@@ -14,8 +14,9 @@ internal static class MonitoringTestKit
     /// <summary>Settings for tests that place files and ingest them themselves: no sweep (at start-up or later) takes them first.</summary>
     public static Dictionary<string, string?> NoSweep => new()
     {
-        ["Ingestion:SettleSeconds"] = "8640000",
-        ["Ingestion:IncompleteGraceSeconds"] = "8640000",
+        // As in PowerViewApplication: copied samples keep the checkout's time, which 100 days would not outlast.
+        ["Ingestion:SettleSeconds"] = "1000000000",
+        ["Ingestion:IncompleteGraceSeconds"] = "1000000000",
     };
 
     public static HttpClient CreateClient(this PowerViewApplication app, string? key)
