@@ -12,15 +12,17 @@ namespace PowerView.Api.Tests.RealServers;
 /// /dev/shm, <c>postgres</c> in the foreground on a free loopback port (TCP on 127.0.0.1 only, no Unix socket,
 /// trust authentication, no fsync: nothing here must survive), stopped and deleted afterwards. Readiness is a
 /// poll of a real connection with a bounded timeout. PostgreSQL refuses to run as root, and the tests run as
-/// root in CI: then both commands run as the <c>postgres</c> system user (<c>setpriv</c>), which also owns
-/// the data folder since initdb creates it. Tests get their own database each (<see cref="CreateDatabaseAsync"/>).
+/// root in CI: then initdb, postgres and pg_ctl run as the <c>postgres</c> system user (<c>setpriv</c>), which
+/// also owns the data folder since initdb creates it. Tests get their own database each (<see cref="CreateDatabaseAsync"/>).
 /// A missing binary skips with the install hint, or fails under <c>CI=true</c> (<see cref="Require"/>).
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncLifetime
 {
     private const string PreferredVersion = "15";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private const int KeptLogLines = 2000;
+    // Enough for every test of the class to find its database's errors (ErrorsIn); a failure prints the last ones.
+    private const int KeptLogLines = 5000;
+    private const int PrintedLogLines = 300;
 
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
@@ -57,7 +59,11 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     }
 
     /// <summary>The last lines the server and its tools printed, for failure messages.</summary>
-    public string RecentLog() => $"--- last {_log.Count} lines of PostgreSQL {Version} (127.0.0.1:{Port}, {DataDir}) ---\n" + string.Join('\n', _log);
+    public string RecentLog()
+    {
+        var lines = _log.TakeLast(PrintedLogLines).ToList();
+        return $"--- last {lines.Count} lines of PostgreSQL {Version} (127.0.0.1:{Port}, {DataDir}) ---\n" + string.Join('\n', lines);
+    }
 
     /// <summary>The server's <c>ERROR</c> lines for the database of <paramref name="connectionString"/> (a statement that failed).</summary>
     public IReadOnlyList<string> ErrorsIn(string connectionString)
@@ -215,7 +221,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         {
             try
             {
-                await using var connection = new NpgsqlConnection(AdminConnectionString + ";Pooling=false;Timeout=2");
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString);
                 await connection.OpenAsync();
                 return true;
             }
