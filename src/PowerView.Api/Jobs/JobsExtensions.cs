@@ -6,6 +6,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
 
@@ -83,9 +84,35 @@ internal static class JobsExtensions
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!;
             var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
+            using var installing = TakeSchemaInstallLock(connectionString);
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         }
 
         return new InMemoryStorage(new InMemoryStorageOptions());
+    }
+
+    /// <summary>
+    /// Hangfire.PostgreSql installs or upgrades its schema when the storage is created. Instances starting together
+    /// on an empty database would all run its scripts at once: all but one fail on the first and log an error
+    /// (<c>duplicate key … pg_namespace_nspname_index</c>), then try the next scripts while the first instance is
+    /// still installing. This session advisory lock makes them take turns: the first installs, the others find
+    /// every version applied.
+    /// </summary>
+    private static NpgsqlConnection TakeSchemaInstallLock(string connectionString)
+    {
+        // Not pooled: closing it ends the session, and the lock with it (a pooled connection would keep it while idle).
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('powerview:hangfire-schema'))", connection) { CommandTimeout = 120 };
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }
