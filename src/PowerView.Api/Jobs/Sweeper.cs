@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
+using PowerView.Api.Hosting;
 using PowerView.Api.Ingestion;
 
 namespace PowerView.Api.Jobs;
@@ -18,8 +18,7 @@ internal sealed class Sweeper(
     TimeProvider time,
     ILogger<Sweeper> log)
 {
-    private readonly ConcurrentQueue<SweepSummary> _done = new();
-    private readonly ConcurrentDictionary<Guid, (int Number, TaskCompletionSource<SweepSummary> Done)> _waiters = new();
+    private readonly RecentEvents<SweepSummary> _done = new(64);
     private int _count;
 
     /// <summary>Sweeps finished since start-up.</summary>
@@ -79,46 +78,13 @@ internal sealed class Sweeper(
         log.Log(queued > 0 ? LogLevel.Information : LogLevel.Debug,
             "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet, {Busy} locked or unreadable, in {DurationMs} ms",
             summary.Number, found, queued, duplicate, waiting, busy, summary.DurationMs);
-        Publish(summary);
+        _done.Publish(summary);
         return summary;
     }
 
     /// <summary>Completes with the summary of sweep number <paramref name="number"/> (1 = the start-up sweep), now or when it ends.</summary>
-    public Task<SweepSummary> WaitForSweepAsync(int number, CancellationToken cancellationToken)
-    {
-        var done = new TaskCompletionSource<SweepSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var id = Guid.NewGuid();
-        _waiters[id] = (number, done);
-        if (_done.FirstOrDefault(s => s.Number == number) is { } already && _waiters.TryRemove(id, out _))
-        {
-            done.TrySetResult(already);
-        }
-
-        cancellationToken.Register(() =>
-        {
-            if (_waiters.TryRemove(id, out _))
-            {
-                done.TrySetCanceled(cancellationToken);
-            }
-        });
-        return done.Task;
-    }
-
-    private void Publish(SweepSummary summary)
-    {
-        _done.Enqueue(summary);
-        while (_done.Count > 64 && _done.TryDequeue(out _))
-        {
-        }
-
-        foreach (var (id, waiter) in _waiters)
-        {
-            if (waiter.Number == summary.Number && _waiters.TryRemove(id, out _))
-            {
-                waiter.Done.TrySetResult(summary);
-            }
-        }
-    }
+    public Task<SweepSummary> WaitForSweepAsync(int number, CancellationToken cancellationToken) =>
+        _done.WaitForAsync(s => s.Number == number, cancellationToken);
 }
 
 /// <param name="NextReadyAt">When the first file that is not ready yet will be (if it does not change again).</param>

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using PowerView.Api.Hosting;
 
 namespace PowerView.Api.Runs;
 
@@ -8,47 +8,14 @@ namespace PowerView.Api.Runs;
 /// </summary>
 internal sealed class RunNotifications
 {
-    private readonly ConcurrentDictionary<Guid, (Func<RunReport, bool> Match, TaskCompletionSource<RunReport> Done)> _waiters = new();
-    private readonly ConcurrentQueue<RunReport> _recent = new();
+    private readonly RecentEvents<RunReport> _runs = new(256);
 
-    /// <summary>The last 256 runs recorded, oldest first (a bounded window: enough to catch a run that finished just before someone started waiting).</summary>
-    public IReadOnlyCollection<RunReport> Recent => _recent;
+    /// <summary>The last 256 runs recorded, oldest first.</summary>
+    public IReadOnlyCollection<RunReport> Recent => _runs.Recent;
 
-    public void Publish(RunReport report)
-    {
-        _recent.Enqueue(report);
-        while (_recent.Count > 256 && _recent.TryDequeue(out _))
-        {
-        }
-
-        foreach (var (id, waiter) in _waiters)
-        {
-            if (waiter.Match(report) && _waiters.TryRemove(id, out _))
-            {
-                waiter.Done.TrySetResult(report);
-            }
-        }
-    }
+    public void Publish(RunReport report) => _runs.Publish(report);
 
     /// <summary>Completes with the first run (already recorded, or to come) that matches.</summary>
-    public Task<RunReport> WaitForAsync(Func<RunReport, bool> match, CancellationToken cancellationToken)
-    {
-        var done = new TaskCompletionSource<RunReport>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var id = Guid.NewGuid();
-        _waiters[id] = (match, done);
-        var already = _recent.FirstOrDefault(match);
-        if (already is not null && _waiters.TryRemove(id, out _))
-        {
-            done.TrySetResult(already);
-        }
-
-        cancellationToken.Register(() =>
-        {
-            if (_waiters.TryRemove(id, out _))
-            {
-                done.TrySetCanceled(cancellationToken);
-            }
-        });
-        return done.Task;
-    }
+    public Task<RunReport> WaitForAsync(Func<RunReport, bool> match, CancellationToken cancellationToken) =>
+        _runs.WaitForAsync(match, cancellationToken);
 }
