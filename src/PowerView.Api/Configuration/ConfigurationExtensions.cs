@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Configuration;
 
@@ -15,6 +16,7 @@ internal static class ConfigurationExtensions
         Bind<IngestionOptions, IngestionOptionsValidation>(builder, IngestionOptions.SectionName);
         Bind<GrafanaOptions, GrafanaOptionsValidation>(builder, GrafanaOptions.SectionName);
         Bind<JobsOptions, JobsOptionsValidation>(builder, JobsOptions.SectionName);
+        Bind<RunsOptions, RunsOptionsValidation>(builder, RunsOptions.SectionName);
         builder.Services.AddSingleton<PowerViewPaths>();
         return builder;
     }

@@ -7,7 +7,7 @@ namespace PowerView.Api.Monitoring;
 
 internal static class MonitoringExtensions
 {
-    /// <summary>The API-key scheme, the two policies, the JSON shape of the answers and the operational gauges.</summary>
+    /// <summary>The API-key scheme, the two policies, the JSON shape of the answers, the operational gauges and the history's retention.</summary>
     public static IHostApplicationBuilder AddMonitoring(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,6 +31,10 @@ internal static class MonitoringExtensions
         services.AddSingleton<JobQueueProbe>();
         services.AddSingleton<OperationalMetrics>();
         services.AddSingleton<IngestionMetrics>();
+
+        // The history behind these endpoints is kept Runs:RetentionDays; the CLI verbs never purge.
+        services.AddSingleton<RunRetention>();
+        services.AddHostedService<RunRetentionService>();
         return builder;
     }
 

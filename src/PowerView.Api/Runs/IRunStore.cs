@@ -14,6 +14,12 @@ internal interface IRunStore
     /// <summary>How many runs a file (company/campaign/device/name) already had: the next one is attempt n+1.</summary>
     Task<int> CountFileRunsAsync(string company, string campaign, string deviceFolder, string fileName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the runs started before <paramref name="cutoff"/> (retention). Campaign, device and daily summaries
+    /// stay as they are: their counters are lifetime totals. Returns how many runs went.
+    /// </summary>
+    Task<int> DeleteRunsStartedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
     Task<RunReport?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<bool> PingAsync(CancellationToken cancellationToken);

@@ -199,6 +199,8 @@ internal static class MonitoringBenchmark
         start.Environment["PowerView__AdminKey"] = AdminKey;
         start.Environment["PowerView__CompanyKeys__company03"] = CompanyKey;
         start.Environment["Ingestion__SweepIntervalSeconds"] = "86400";
+        // The seeded year must stay 100,000 runs: no start-up purge of its oldest hours.
+        start.Environment["Runs__RetentionDays"] = "0";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Serilog__MinimumLevel__Override__Microsoft.AspNetCore"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the service did not start");

@@ -39,6 +39,9 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
                 ["Ingestion:SettleSeconds"] = "1000000000",
                 ["Ingestion:IncompleteGraceSeconds"] = "1000000000",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
+                // Tests record runs at fixed dates (MonitoringTestKit.T0): a start-up purge would delete them once
+                // those dates are a year old. The retention tests turn it on against a fake clock.
+                ["Runs:RetentionDays"] = "0",
                 // A health check that misses its timeout reports Unhealthy: on a loaded machine the first checks of a
                 // fresh host (SQLite opened, code jitted) must not be judged by the 5 s meant for a live service.
                 ["Health:TimeoutSeconds"] = "60",
