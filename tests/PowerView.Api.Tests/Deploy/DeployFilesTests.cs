@@ -10,12 +10,7 @@ public sealed class DeployFilesTests
     [Fact]
     public async Task CaddyValidatesTheCaddyfile()
     {
-        var caddy = FindOnPath("caddy");
-        if (caddy is null)
-        {
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "caddy is not installed but CI=true: .ci/run installs it");
-            Assert.Skip("caddy is not installed (apt-get install caddy) — the Caddyfile was not validated");
-        }
+        var caddy = InstalledTools.Require("caddy", "caddy is not installed (apt-get install caddy) — the Caddyfile was not validated");
 
         var start = new ProcessStartInfo(caddy, ["validate", "--config", RepositoryFiles.Path("Caddyfile"), "--adapter", "caddyfile"])
         {
@@ -70,9 +65,4 @@ public sealed class DeployFilesTests
         Assert.Empty(used.Except(example));
         Assert.DoesNotContain("change-me", compose, StringComparison.Ordinal);
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.RealServers;
 
@@ -37,23 +38,13 @@ public abstract class ServerProcess : IAsyncLifetime
     /// <summary>An HTTP client for the server (no proxy: loopback only).</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>True where a missing server must fail instead of skipping: CI runs every real-server test.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Skips the calling test with a visible reason when the binary is missing, or fails it under CI.</summary>
     public void Require()
     {
-        if (MissingReason is null)
+        if (MissingReason is not null)
         {
-            return;
+            throw InstalledTools.SkipOrFail(MissingReason);
         }
-
-        if (IsCi)
-        {
-            Assert.Fail($"{MissingReason} (CI=true: the real-server tests must run, so a missing server is a failure)");
-        }
-
-        Assert.Skip(MissingReason);
     }
 
     /// <summary>The last lines the server printed (stdout and stderr), for failure messages.</summary>
@@ -61,7 +52,7 @@ public abstract class ServerProcess : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var binary = FindOnPath(BinaryName);
+        var binary = InstalledTools.FindOnPath(BinaryName);
         if (binary is null)
         {
             MissingReason = $"{BinaryName} not installed: apt-get install {PackageName}";
@@ -192,12 +183,5 @@ public abstract class ServerProcess : IAsyncLifetime
         while (_log.Count > KeptLogLines && _log.TryDequeue(out _))
         {
         }
-    }
-
-    private static string? FindOnPath(string name)
-    {
-        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/usr/sbin", "/usr/local/bin"]);
-        return folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
     }
 }
