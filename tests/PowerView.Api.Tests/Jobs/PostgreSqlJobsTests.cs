@@ -74,20 +74,7 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM hangfire.schema"));
         var path = instances.FolderA.PlaceSample(Sample);
 
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hooks = Enumerable.Range(0, 50).Select(async i =>
-        {
-            await start.Task;
-            return await HookCalls.PostAsync(i % 2 == 0 ? instances.ClientA : instances.ClientB, HookCalls.Upload(path));
-        }).ToList();
-        var sweeps = new[] { a, b, a, b, a, b }.Select(app => Task.Run(async () =>
-        {
-            await start.Task;
-            return app.Services.GetRequiredService<Sweeper>().Sweep(TestContext.Current.CancellationToken);
-        })).ToList();
-        start.SetResult();
-        var answers = await Task.WhenAll(hooks);
-        var summaries = await Task.WhenAll(sweeps);
+        var (answers, summaries) = await instances.AllAtOnceAsync([path], eventsPerFile: 50, sweepsPerInstance: 3);
         var jobId = await states.WaitForAsync(SucceededState.StateName);
 
         Assert.All(answers, x => Assert.Equal(HttpStatusCode.OK, x.Code));
@@ -119,20 +106,7 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         var paths = samples.Select((s, i) => instances.FolderA.PlaceSample(s, device: $"0200080{i}")).ToList();
 
         // Ten events per file, alternating between the instances, all at once, with two sweeps on each.
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hooks = paths.SelectMany(p => Enumerable.Range(0, 10).Select(async i =>
-        {
-            await start.Task;
-            return await HookCalls.PostAsync(i % 2 == 0 ? instances.ClientA : instances.ClientB, HookCalls.Upload(p));
-        })).ToList();
-        var sweeps = new[] { a, b, a, b }.Select(app => Task.Run(async () =>
-        {
-            await start.Task;
-            return app.Services.GetRequiredService<Sweeper>().Sweep(TestContext.Current.CancellationToken);
-        })).ToList();
-        start.SetResult();
-        var answers = await Task.WhenAll(hooks);
-        var summaries = await Task.WhenAll(sweeps);
+        var (answers, summaries) = await instances.AllAtOnceAsync(paths, eventsPerFile: 10, sweepsPerInstance: 2);
         // Every job was created before its hook answer or its sweep returned.
         var jobIds = await ColumnAsync(database, "SELECT id FROM hangfire.job ORDER BY id");
         foreach (var id in jobIds)
@@ -322,6 +296,28 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
             var a = Task.Run(A.StartAsync);
             var b = Task.Run(B.StartAsync);
             (ClientA, ClientB) = (await a, await b);
+        }
+
+        /// <summary>
+        /// Upload events for every file, alternating between the instances, and sweeps on both, all released at the same
+        /// moment: the worst mix of events and sweeps the claims must settle.
+        /// </summary>
+        public async Task<((HttpStatusCode Code, JsonElement Body)[] Answers, SweepSummary[] Sweeps)> AllAtOnceAsync(
+            IReadOnlyList<string> paths, int eventsPerFile, int sweepsPerInstance)
+        {
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var hooks = paths.SelectMany(p => Enumerable.Range(0, eventsPerFile).Select(async i =>
+            {
+                await start.Task;
+                return await HookCalls.PostAsync(i % 2 == 0 ? ClientA : ClientB, HookCalls.Upload(p));
+            })).ToList();
+            var sweeps = Enumerable.Range(0, sweepsPerInstance).SelectMany(_ => new[] { A, B }).Select(app => Task.Run(async () =>
+            {
+                await start.Task;
+                return app.Services.GetRequiredService<Sweeper>().Sweep(TestContext.Current.CancellationToken);
+            })).ToList();
+            start.SetResult();
+            return (await Task.WhenAll(hooks), await Task.WhenAll(sweeps));
         }
 
         public async ValueTask DisposeAsync()
