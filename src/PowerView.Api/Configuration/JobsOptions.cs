@@ -11,6 +11,10 @@ internal sealed class JobsOptions
     /// <summary>Hangfire workers; 0 = Hangfire's default (5 per core, at most 20).</summary>
     public int WorkerCount { get; set; }
 
+    /// <summary>Linux niceness of the threads that ingest (1–19), so the hook's request threads come first when
+    /// both want the CPU; 0 runs the ingestion at normal priority on the thread pool.</summary>
+    public int IngestionNice { get; set; } = 10;
+
     /// <summary>Back-off between the tries of a job that failed for a transient reason (InfluxDB unreachable);
     /// one try per entry, then the job fails and the sweep takes the file again. Null = 60, 300, 900, 1800, 3600.</summary>
     public int[]? RetryDelaysSeconds { get; set; }

@@ -177,6 +177,11 @@ internal sealed class JobsOptionsValidation(IConfiguration configuration) : IVal
             errors.Add("Jobs:WorkerCount must be between 0 and 100");
         }
 
+        if (o.IngestionNice is < 0 or > 19)
+        {
+            errors.Add("Jobs:IngestionNice must be between 0 (normal priority) and 19");
+        }
+
         if (o.RetryDelaysSeconds is { } delays && delays.Any(d => d is < 1 or > 86_400))
         {
             errors.Add("Jobs:RetryDelaysSeconds must hold delays between 1 and 86400 seconds");

@@ -20,6 +20,7 @@ internal sealed class IngestFileJob(
     FileClaims claims,
     RunRecorder recorder,
     IOptions<JobsOptions> jobs,
+    BackgroundPriority priority,
     TimeProvider time,
     ILogger<IngestFileJob> log)
 {
@@ -36,7 +37,8 @@ internal sealed class IngestFileJob(
     {
         var retry = context?.GetJobParameter<int>("RetryCount") ?? 0;
         var started = time.GetUtcNow();
-        var outcome = await pipeline.IngestAsync(relativePath, retry > 0 ? IngestTrigger.Retry : trigger, cancellationToken);
+        var outcome = await priority.RunAsync(
+            () => pipeline.IngestAsync(relativePath, retry > 0 ? IngestTrigger.Retry : trigger, cancellationToken), cancellationToken);
         if (outcome.Report is not { } report)
         {
             log.LogInformation("No run for {File}: {Reason}", relativePath, outcome.Problem);

@@ -40,6 +40,9 @@ internal static class JobsExtensions
         services.AddHangfireServer((sp, server) =>
             Configure(server, sp.GetRequiredService<IOptions<JobsOptions>>().Value, JobQueues.Provision, 2));
 
+        // The ingestion itself runs below the request threads' priority (Jobs:IngestionNice): the hook stays fast during a backlog.
+        services.AddSingleton(sp => new BackgroundPriority(
+            sp.GetRequiredService<IOptions<JobsOptions>>().Value.IngestionNice, Environment.ProcessorCount));
         services.AddTransient<IngestFileJob>();
         services.AddTransient<ProvisionJob>();
         services.AddSingleton<FileClaims>();
