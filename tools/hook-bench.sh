@@ -5,7 +5,7 @@
 # The periodic sweep is pushed to an hour: it would otherwise queue the prepared files itself, and the
 # "queued" phases would measure duplicates.
 #   tools/hook-bench.sh            # about two minutes
-# Environment: BURST (events per burst, 20000), STEADY (files for wrk's queued run, 80000), E2E (files, 2000),
+# Environment: BURST (events per burst, 20000), STEADY (files for wrk's queued run, 120000: more than 20 s of it), E2E (files, 2000),
 # CONCURRENCY (HookBench bursts, 64), WRK_SECONDS (20). Other processes on the machine distort the figures:
 # the load average is printed first.
 set -euo pipefail
@@ -14,7 +14,7 @@ BURST=${BURST:-20000}
 E2E=${E2E:-2000}
 CONCURRENCY=${CONCURRENCY:-64}
 WRK_SECONDS=${WRK_SECONDS:-20}
-STEADY=${STEADY:-80000}
+STEADY=${STEADY:-120000}
 PORT=${PORT:-5391}
 SECRET=bench-hook-secret-0123456789
 URL=http://127.0.0.1:$PORT
