@@ -102,10 +102,7 @@ public sealed class HookRejectionTests
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder);
         using var client = await app.StartAsync();
-        var outside = Path.Combine(folder.Root, "outside");
-        var victim = Path.Combine(outside, "acme/site1/02000800/T302_251012_031720.tsv");
-        Directory.CreateDirectory(Path.GetDirectoryName(victim)!);
-        File.Copy(Samples.Path(Sample), victim);
+        var (outside, victim) = PlaceVictimOutsideTheRoot(folder);
         var path = template.Replace("{root}", folder.DataRoot, StringComparison.Ordinal).Replace("{outside}", outside, StringComparison.Ordinal);
 
         var answers = new[]
@@ -132,10 +129,7 @@ public sealed class HookRejectionTests
         await using var app = new PowerViewApplication(folder);
         using var client = await app.StartAsync();
         // The real tree lives outside the root; one level of the path inside the root is a link to it.
-        var outside = Path.Combine(folder.Root, "outside");
-        var victim = Path.Combine(outside, "acme/site1/02000800/T302_251012_031720.tsv");
-        Directory.CreateDirectory(Path.GetDirectoryName(victim)!);
-        File.Copy(Samples.Path(Sample), victim);
+        var (outside, victim) = PlaceVictimOutsideTheRoot(folder);
         var link = Path.Combine(folder.DataRoot, linked);
         Directory.CreateDirectory(Path.GetDirectoryName(link)!);
         var target = Path.Combine(outside, linked);
@@ -250,5 +244,15 @@ public sealed class HookRejectionTests
     private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+
+    /// <summary>A device file outside the data root, as an escaping path would reach it: it must stay untouched.</summary>
+    private static (string Outside, string Victim) PlaceVictimOutsideTheRoot(TempFolder folder)
+    {
+        var outside = Path.Combine(folder.Root, "outside");
+        var victim = Path.Combine(outside, "acme/site1/02000800/T302_251012_031720.tsv");
+        Directory.CreateDirectory(Path.GetDirectoryName(victim)!);
+        File.Copy(Samples.Path(Sample), victim);
+        return (outside, victim);
     }
 }
