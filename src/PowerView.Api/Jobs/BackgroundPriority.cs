@@ -21,7 +21,6 @@ internal sealed class BackgroundPriority : IDisposable
     /// <param name="threads">How many: the work is CPU-bound between awaits (parsing, formatting), so one per core.</param>
     public BackgroundPriority(int nice, int threads)
     {
-        Nice = nice;
         if (nice > 0 && OperatingSystem.IsLinux())
         {
             _scheduler = new BackgroundTaskScheduler(start => Enumerable.Range(0, threads).Select(i => new Thread(() =>
@@ -36,8 +35,6 @@ internal sealed class BackgroundPriority : IDisposable
             }).ToList(), exceptionHandler: null);
         }
     }
-
-    public int Nice { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> on the low-priority threads, or inline when off. Its awaits come back to those
