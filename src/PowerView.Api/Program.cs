@@ -1,9 +1,13 @@
 using PowerView.Api.Cli;
 using PowerView.Api.Configuration;
 using PowerView.Api.Hosting;
+using PowerView.Api.Hosting.Health;
+using PowerView.Api.Hosting.Json;
+using PowerView.Api.Hosting.Metrics;
+using PowerView.Api.Hosting.Security;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Jobs;
-using PowerView.Api.Monitoring;
+using PowerView.Api.Runs;
 using PowerView.Api.Webhooks;
 using Serilog;
 
@@ -14,26 +18,33 @@ if (CliApp.IsCommand(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Shared: configuration, logging, proxy headers, errors, JSON, keys, OpenAPI, health.
 builder.AddPowerViewConfiguration(ServiceMode.Web);
 builder.AddPowerViewLogging(ServiceMode.Web);
 builder.AddPowerViewForwardedHeaders();
 builder.AddErrorHandling();
+builder.AddApiJson();
+builder.AddApiKeyAuthentication();
 builder.AddOpenApiWithSwaggerUi();
+builder.AddHealth();
+
+// Features: each binds its options and registers its services, checks and gauges.
+builder.AddRuns();
 builder.AddIngestion();
 builder.AddJobs();
 builder.AddWebhooks();
-builder.AddMonitoring();
-builder.AddHealth();
 
 var app = builder.Build();
 
 app.UsePowerViewForwardedHeaders();
 app.UseSerilogRequestLogging();
 app.UseErrorHandling();
+app.UseApiKeyAuthentication();
 app.MapOpenApiWithSwaggerUi();
 app.MapHealth();
+app.MapMetrics();
+app.MapRuns();
 app.MapWebhooks();
-app.MapMonitoring();
 app.MapJobsDashboard();
 
 await app.RunAsync();

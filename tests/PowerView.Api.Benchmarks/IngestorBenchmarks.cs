@@ -30,6 +30,6 @@ public class IngestorBenchmarks
     {
         using var stream = new MemoryStream(_file, writable: false);
         var result = await _ingestor.IngestAsync(stream, "campaign1", "02001171", static (_, _) => Task.CompletedTask, CancellationToken.None);
-        return result.PointsWritten;
+        return result.Counters.PointsWritten;
     }
 }

@@ -41,6 +41,6 @@ internal static class Throughput
     {
         using var stream = new MemoryStream(file, writable: false);
         var result = await ingestor.IngestAsync(stream, "campaign1", "02001171", static (_, _) => Task.CompletedTask, CancellationToken.None);
-        return result.PointsWritten;
+        return result.Counters.PointsWritten;
     }
 }

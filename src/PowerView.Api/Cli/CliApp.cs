@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
 using PowerView.Api.Hosting;
 using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
 
@@ -40,6 +41,7 @@ internal static class CliApp
         });
         builder.AddPowerViewConfiguration(ServiceMode.Cli);
         builder.AddPowerViewLogging(ServiceMode.Cli);
+        builder.AddRuns();
         builder.AddIngestion();
         var host = builder.Build();
         try

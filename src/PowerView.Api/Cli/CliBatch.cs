@@ -13,7 +13,7 @@ internal sealed class CliBatch
     private readonly IHost _host;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
-    private readonly List<RunReport> _runs = [];
+    private readonly List<RunRecord> _runs = [];
     private int _failures;
 
     private CliBatch(IHost host)
@@ -38,25 +38,24 @@ internal sealed class CliBatch
 
         var batch = new CliBatch(host);
         await body(batch);
-        await host.Services.GetRequiredService<RunRecorder>().RecordBatchAsync(batch._runs, batch._started, batch._time.GetUtcNow(), CancellationToken.None);
+        await host.Services.GetRequiredService<MetaPointWriter>().WriteBatchAsync(batch._runs, batch._started, batch._time.GetUtcNow(), CancellationToken.None);
         await host.StopAsync(CancellationToken.None);
         return batch._failures == 0 ? 0 : 1;
     }
 
     /// <param name="acceptable">Statuses that do not make the call fail (a sweep may leave a file for later).</param>
-    public void Report(string file, IngestOutcome outcome, params string[] acceptable)
+    public void Report(string file, IngestOutcome outcome, params RunStatus[] acceptable)
     {
-        if (outcome.Report is { } report)
+        if (outcome.Run is { } run)
         {
-            _runs.Add(report);
+            _runs.Add(run);
         }
 
-        var status = outcome.Report?.Status;
-        if (status != RunStatus.Success && !acceptable.Contains(status))
+        if (outcome.Run?.Status is not { } status || (status != RunStatus.Success && !acceptable.Contains(status)))
         {
             _failures++;
         }
 
-        Console.Out.WriteLine(JsonSerializer.Serialize(CliSummary.From(file, outcome), RunJson.Options));
+        Console.Out.WriteLine(JsonSerializer.Serialize(CliSummary.From(file, outcome), CliJson.Line));
     }
 }

@@ -1,32 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PowerView.Api.Hosting.Json;
 using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
 
 /// <summary>The one-line JSON the CLI prints per file: the run's counters, or why there was no run.</summary>
-internal sealed record CliSummary(
-    string File,
-    string Status,
-    string? RunId,
-    string? Company,
-    string? Campaign,
-    string? DeviceMasterSn,
-    string? Format,
-    long LinesTotal,
-    long LinesIgnored,
-    long InvalidTimestamps,
-    long InvalidValues,
-    long TruncatedLines,
-    long PointsWritten,
-    DateTimeOffset? TimeStart,
-    DateTimeOffset? TimeEnd,
-    long DurationMs,
-    string? MovedTo,
-    string? Error,
-    IReadOnlyList<string> Warnings)
+internal sealed record CliSummary : RunCounters
 {
-    public static CliSummary From(string file, IngestOutcome outcome) => outcome.Report is { } r
-        ? new CliSummary(file, r.Status, r.Id, r.Company, r.Campaign, r.DeviceMasterSn, r.Format, r.LinesTotal, r.LinesIgnored,
-            r.InvalidTimestamps, r.InvalidValues, r.TruncatedLines, r.PointsWritten, r.TimeStart, r.TimeEnd, r.DurationMs,
-            r.MovedTo, r.Error ?? r.Message, r.Warnings)
-        : new CliSummary(file, outcome.Kind, null, null, null, null, null, 0, 0, 0, 0, 0, 0, null, null, 0, null, outcome.Problem, []);
+    private CliSummary(RunCounters counters)
+        : base(counters)
+    {
+    }
+
+    public required string File { get; init; }
+
+    /// <summary>The run's status (<c>success</c>, <c>error</c>…), or why there was no run (<c>gone</c>, <c>busy</c>, <c>invalid</c>).</summary>
+    public required string Status { get; init; }
+
+    public string? RunId { get; init; }
+
+    public string? Company { get; init; }
+
+    public string? Campaign { get; init; }
+
+    public string? DeviceMasterSn { get; init; }
+
+    public string? Format { get; init; }
+
+    public DateTimeOffset? TimeStart { get; init; }
+
+    public DateTimeOffset? TimeEnd { get; init; }
+
+    public long DurationMs { get; init; }
+
+    public string? MovedTo { get; init; }
+
+    public string? Error { get; init; }
+
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public static CliSummary From(string file, IngestOutcome outcome) => outcome.Run is { } r
+        ? new CliSummary(r.Counters)
+        {
+            File = file,
+            Status = r.Status.Wire(),
+            RunId = r.Id,
+            Company = r.Company,
+            Campaign = r.Campaign,
+            DeviceMasterSn = r.DeviceMasterSn,
+            Format = r.Format,
+            TimeStart = r.TimeStart,
+            TimeEnd = r.TimeEnd,
+            DurationMs = r.DurationMs,
+            MovedTo = r.MovedTo,
+            Error = r.Error ?? r.Message,
+            Warnings = r.Warnings,
+        }
+        : new CliSummary(RunCounters.None) { File = file, Status = WireName<IngestOutcomeKind>.Of(outcome.Kind), Error = outcome.Problem };
 }
+
+/// <summary>The API's conventions, one compact line per file, generated metadata (no reflection warm-up in a short process).</summary>
+internal static class CliJson
+{
+    public static readonly JsonSerializerOptions Line = ApiJson.Create(indented: false, CliJsonContext.Default);
+}
+
+[JsonSerializable(typeof(CliSummary))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
 
@@ -38,7 +39,7 @@ internal static class IngestCommand
         var full = Path.GetFullPath(path);
         if (company is null && campaign is null)
         {
-            return pipeline.IngestAsync(full, IngestTrigger.Cli, cancellationToken);
+            return pipeline.IngestAsync(full, RunTrigger.Cli, cancellationToken);
         }
 
         if (company is null || campaign is null)
@@ -48,6 +49,6 @@ internal static class IngestCommand
 
         // Explicit names win over the file's place: this is how a file from elsewhere is ingested.
         var file = new DataFile(full, layout.TryRelative(full, out _), company, campaign, device ?? Path.GetFileName(Path.GetDirectoryName(full)) ?? "");
-        return pipeline.IngestAsync(file, IngestTrigger.Cli, cancellationToken);
+        return pipeline.IngestAsync(file, RunTrigger.Cli, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
 
@@ -51,7 +52,7 @@ internal static class ReprocessCommand
             return IngestOutcome.NotADataFile($"'{file}' could not be moved back: {ex.Message}");
         }
 
-        return await pipeline.IngestAsync(target, IngestTrigger.Cli, cancellationToken);
+        return await pipeline.IngestAsync(target, RunTrigger.Cli, cancellationToken);
     }
 
     private static IEnumerable<string> Expand(IEnumerable<string> paths) =>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
-using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Runs;
 
@@ -14,14 +13,14 @@ internal static class SweepCommand
         var command = new Command("sweep", "Ingest every ready .tsv file under the data root (the sweep the service runs periodically).");
         command.SetAction((parse, cancellationToken) => CliBatch.RunAsync(buildHost, async batch =>
         {
-            var scanner = new DataRootScanner(batch.Services.GetRequiredService<DataLayout>());
+            var scanner = batch.Services.GetRequiredService<DataRootScanner>();
             var time = batch.Services.GetRequiredService<TimeProvider>();
             var options = batch.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
             foreach (var file in scanner.FindWaitingFiles())
             {
                 if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options) is null)
                 {
-                    var outcome = await batch.Pipeline.IngestAsync(file, IngestTrigger.Sweep, cancellationToken);
+                    var outcome = await batch.Pipeline.IngestAsync(file, RunTrigger.Sweep, cancellationToken);
                     batch.Report(file.RelativePath ?? file.FullPath, outcome, RunStatus.Skipped);
                 }
             }

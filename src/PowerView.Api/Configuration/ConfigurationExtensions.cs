@@ -1,31 +1,39 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using PowerView.Api.Runs;
 
 namespace PowerView.Api.Configuration;
 
 internal static class ConfigurationExtensions
 {
-    /// <summary>Binds every options section and validates it when the host starts.</summary>
+    /// <summary>
+    /// What several features share: the <c>PowerView</c> section (data root, state folder, secrets) and its paths,
+    /// the <c>Influx</c> connection, the clock, and whether this process is the web service or a CLI verb. Every
+    /// feature binds its own section in its <c>AddX</c> (<see cref="AddValidatedOptions{TOptions, TValidation}"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddPowerViewConfiguration(this IHostApplicationBuilder builder, ServiceMode mode)
     {
+        builder.Properties[typeof(ServiceMode)] = mode;
         builder.Services.AddSingleton(mode);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        Bind<PowerViewOptions, PowerViewOptionsValidation>(builder, PowerViewOptions.SectionName);
-        Bind<InfluxOptions, InfluxOptionsValidation>(builder, InfluxOptions.SectionName);
-        Bind<IngestionOptions, IngestionOptionsValidation>(builder, IngestionOptions.SectionName);
-        Bind<GrafanaOptions, GrafanaOptionsValidation>(builder, GrafanaOptions.SectionName);
-        Bind<JobsOptions, JobsOptionsValidation>(builder, JobsOptions.SectionName);
-        Bind<RunsOptions, RunsOptionsValidation>(builder, RunsOptions.SectionName);
+        builder.Services.AddValidatedOptions<PowerViewOptions, PowerViewOptionsValidation>(PowerViewOptions.SectionName);
+        builder.Services.AddValidatedOptions<InfluxOptions, InfluxOptionsValidation>(InfluxOptions.SectionName);
         builder.Services.AddSingleton<PowerViewPaths>();
         return builder;
     }
 
-    private static void Bind<TOptions, TValidation>(IHostApplicationBuilder builder, string section)
+    /// <summary>The mode given to <see cref="AddPowerViewConfiguration"/>: features register web-only services by it.</summary>
+    public static ServiceMode ServiceMode(this IHostApplicationBuilder builder) =>
+        builder.Properties.TryGetValue(typeof(ServiceMode), out var mode) && mode is ServiceMode known
+            ? known
+            : throw new InvalidOperationException("AddPowerViewConfiguration must come first");
+
+    /// <summary>Binds a section and validates it when the host starts: a wrong value stops the service with a message naming the key.</summary>
+    public static IServiceCollection AddValidatedOptions<TOptions, TValidation>(this IServiceCollection services, string section)
         where TOptions : class
         where TValidation : class, IValidateOptions<TOptions>
     {
-        builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidation>();
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidation>();
+        return services;
     }
 }

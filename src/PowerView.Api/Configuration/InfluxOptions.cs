@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Options;
+
 namespace PowerView.Api.Configuration;
 
-/// <summary>Section <c>Influx</c>: InfluxDB 2.x. An empty <see cref="Url"/> selects the line-protocol file sink.</summary>
+/// <summary>
+/// Section <c>Influx</c>: the InfluxDB 2.x connection, shared by ingestion (writes, the meta bucket) and provisioning
+/// (buckets, tasks, tokens). An empty <see cref="Url"/> selects the line-protocol file sink.
+/// </summary>
 internal sealed class InfluxOptions
 {
     public const string SectionName = "Influx";
@@ -27,4 +32,51 @@ internal sealed class InfluxOptions
     public int MaxAttempts { get; set; } = 4;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
+}
+
+internal sealed class InfluxOptionsValidation : IValidateOptions<InfluxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InfluxOptions o)
+    {
+        var errors = new List<string>();
+        if (o.Enabled)
+        {
+            if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            {
+                errors.Add($"Influx:Url must be an absolute http(s) URL (got '{o.Url}')");
+            }
+
+            if (string.IsNullOrWhiteSpace(o.Token))
+            {
+                errors.Add("Influx:Token is required when Influx:Url is set");
+            }
+
+            if (string.IsNullOrWhiteSpace(o.Org))
+            {
+                errors.Add("Influx:Org is required when Influx:Url is set");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(o.MetaBucket))
+        {
+            errors.Add("Influx:MetaBucket is required");
+        }
+
+        if (o.ChunkLines is < 1 or > 100_000)
+        {
+            errors.Add("Influx:ChunkLines must be between 1 and 100000");
+        }
+
+        if (o.TimeoutSeconds is < 1 or > 600)
+        {
+            errors.Add("Influx:TimeoutSeconds must be between 1 and 600");
+        }
+
+        if (o.MaxAttempts is < 1 or > 20)
+        {
+            errors.Add("Influx:MaxAttempts must be between 1 and 20");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

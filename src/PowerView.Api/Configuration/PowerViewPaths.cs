@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace PowerView.Api.Configuration;
 
-/// <summary>The absolute folders the service works in, resolved once against the content root.</summary>
+/// <summary>
+/// The two folders the service works in, resolved once against the content root. Each feature names what it keeps
+/// under <see cref="StateDir"/> itself (the run store and reports, the line-protocol sink).
+/// </summary>
 internal sealed class PowerViewPaths
 {
     public PowerViewPaths(IOptions<PowerViewOptions> options, IHostEnvironment environment)
@@ -20,14 +23,6 @@ internal sealed class PowerViewPaths
     public string DataRoot { get; }
 
     public string StateDir { get; }
-
-    public string ReportsDir => Path.Combine(StateDir, "reports");
-
-    public string LineProtocolDir => Path.Combine(StateDir, "lineprotocol");
-
-    public string RunStoreFile => Path.Combine(StateDir, "runs.db");
-
-    public string LocksDir => Path.Combine(StateDir, "locks");
 
     private static string Resolve(string contentRoot, string path)
     {

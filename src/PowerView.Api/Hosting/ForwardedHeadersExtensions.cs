@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
 
 namespace PowerView.Api.Hosting;
 
@@ -13,8 +14,7 @@ internal static class ForwardedHeadersExtensions
 {
     public static IHostApplicationBuilder AddPowerViewForwardedHeaders(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ProxySettings>().BindConfiguration(ProxySettings.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ProxySettings>, ProxySettingsValidation>();
+        builder.Services.AddValidatedOptions<ProxySettings, ProxySettingsValidation>(ProxySettings.SectionName);
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxySettings>>((options, settings) =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;

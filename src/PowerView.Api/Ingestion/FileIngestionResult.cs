@@ -1,73 +1,29 @@
 using System.Text.Json;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Ingestion;
 
 /// <summary>What reading one file produced: counts, warnings, per-channel statistics and time range.</summary>
 internal sealed class FileIngestionResult
 {
-    public string? Format { get; set; }
+    public required string Format { get; init; }
 
-    public string? FileMasterSn { get; set; }
+    public required string FileMasterSn { get; init; }
 
-    public string TimeZone { get; set; } = "UTC";
+    public required string TimeZone { get; init; }
 
-    public Dictionary<string, JsonElement>? Metadata { get; set; }
+    public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
 
-    /// <summary>Non-blank data lines, the cut last line included.</summary>
-    public long LinesTotal { get; set; }
+    public required RunCounters Counters { get; init; }
 
-    /// <summary>Data lines whose values were read (valid timestamp, complete line).</summary>
-    public long RowsIngested { get; set; }
+    /// <summary>For a file with a header block: whether its END_DATA line came; null without a header block.</summary>
+    public bool? SawEndData { get; init; }
 
-    public long InvalidTimestamps { get; set; }
+    public DateTimeOffset? TimeStart { get; init; }
 
-    public long InvalidValues { get; set; }
+    public DateTimeOffset? TimeEnd { get; init; }
 
-    /// <summary>A final line without a line end: an interrupted upload, never ingested.</summary>
-    public long TruncatedLines { get; set; }
+    public required IReadOnlyList<string> Warnings { get; init; }
 
-    /// <summary>Data lines that gave no point at all: invalid timestamp or cut.</summary>
-    public long LinesIgnored => InvalidTimestamps + TruncatedLines;
-
-    public long PointsWritten { get; set; }
-
-    public bool? SawEndData { get; set; }
-
-    public DateTimeOffset? TimeStart { get; set; }
-
-    public DateTimeOffset? TimeEnd { get; set; }
-
-    public List<string> Warnings { get; } = [];
-
-    public List<ChannelStatistics> Channels { get; } = [];
-}
-
-/// <summary>One channel of a report: its identity and the finite values written.</summary>
-internal sealed record ChannelStatistics
-{
-    public required int ColumnIndex { get; init; }
-
-    public required string ChannelId { get; init; }
-
-    public required string Field { get; init; }
-
-    public required string DeviceSn { get; init; }
-
-    public required string DeviceType { get; init; }
-
-    public string? DeviceSubtype { get; init; }
-
-    public required string Label { get; init; }
-
-    public required string Name { get; init; }
-
-    public required string Unit { get; init; }
-
-    public long Points { get; set; }
-
-    public double? Min { get; set; }
-
-    public double? Max { get; set; }
-
-    public double? Mean { get; set; }
+    public required IReadOnlyList<ChannelSummary> Channels { get; init; }
 }

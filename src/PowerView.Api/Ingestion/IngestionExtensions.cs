@@ -1,39 +1,48 @@
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
+using PowerView.Api.Hosting.Metrics;
 using PowerView.Api.Ingestion.Sinks;
-using PowerView.Api.Runs;
 
 namespace PowerView.Api.Ingestion;
 
 internal static class IngestionExtensions
 {
-    /// <summary>The ingestion engine: layout, sink (InfluxDB or files), run store and recorder, pipeline.</summary>
+    /// <summary>
+    /// The ingestion engine: <c>Ingestion</c> options, the data layout, the sink (InfluxDB or files) and its health
+    /// check, the pipeline and the meta-bucket points; in the web host also the waiting-files gauges of <c>/metrics</c>.
+    /// Runs are recorded through the run history (<c>AddRuns</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidation>(IngestionOptions.SectionName);
         services.AddSingleton<DataLayout>();
+        services.AddSingleton<DataRootScanner>();
         services.AddSingleton<FileSink>();
         services.AddSingleton<InfluxSink>();
         services.AddSingleton<ILineProtocolSink>(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value.Enabled
             ? sp.GetRequiredService<InfluxSink>()
             : sp.GetRequiredService<FileSink>());
-        services.AddSingleton<IRunStore, SqliteRunStore>();
-        services.AddSingleton<RunRecorder>();
-        services.AddSingleton<RunNotifications>();
+        services.AddSingleton<MetaPointWriter>();
         services.AddSingleton<IngestionPipeline>();
-        services.AddHostedService<RunStoreInitializer>();
+        services.AddHostedService<DataRootInitializer>();
+        services.AddHealthChecks().AddCheck<SinkHealthCheck>("sink");
+        if (builder.ServiceMode() == ServiceMode.Web)
+        {
+            services.AddSingleton<IMetricsCollector, WaitingFilesMetrics>();
+        }
+
         return builder;
     }
 
-    /// <summary>Creates the state folders and the run store schema before anything runs.</summary>
-    private sealed class RunStoreInitializer(IRunStore store, PowerViewPaths paths, ILogger<RunStoreInitializer> log) : IHostedService
+    /// <summary>Creates the data root (SFTPGo may not have made it yet) and says where everything is.</summary>
+    private sealed class DataRootInitializer(PowerViewPaths paths, ILineProtocolSink sink, ILogger<DataRootInitializer> log) : IHostedService
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken cancellationToken)
         {
-            Directory.CreateDirectory(paths.StateDir);
             Directory.CreateDirectory(paths.DataRoot);
-            await store.InitializeAsync(cancellationToken);
-            log.LogInformation("Data root {DataRoot}, state in {StateDir}", paths.DataRoot, paths.StateDir);
+            log.LogInformation("Data root {DataRoot}, state in {StateDir}, points to {Sink}", paths.DataRoot, paths.StateDir, sink.Description);
+            return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

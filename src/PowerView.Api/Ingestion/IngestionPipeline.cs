@@ -15,8 +15,8 @@ namespace PowerView.Api.Ingestion;
 internal sealed class IngestionPipeline(
     DataLayout layout,
     ILineProtocolSink sink,
-    IRunStore store,
     RunRecorder recorder,
+    MetaPointWriter meta,
     IOptions<InfluxOptions> influx,
     IOptions<IngestionOptions> ingestion,
     TimeProvider time,
@@ -30,7 +30,7 @@ internal sealed class IngestionPipeline(
     private readonly TsvIngestor _ingestor = new(FormatRegistry.Default, influx.Value.ChunkLines);
 
     /// <summary>Ingests a file of the data root (the path may be absolute or relative to the root).</summary>
-    public Task<IngestOutcome> IngestAsync(string path, string trigger, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestAsync(string path, RunTrigger trigger, CancellationToken cancellationToken)
     {
         var file = layout.TryResolveFile(path, out var problem);
         return file is null
@@ -38,7 +38,7 @@ internal sealed class IngestionPipeline(
             : IngestAsync(file, trigger, cancellationToken);
     }
 
-    public async Task<IngestOutcome> IngestAsync(DataFile file, string trigger, CancellationToken cancellationToken)
+    public async Task<IngestOutcome> IngestAsync(DataFile file, RunTrigger trigger, CancellationToken cancellationToken)
     {
         FileStream stream;
         try
@@ -60,39 +60,55 @@ internal sealed class IngestionPipeline(
 
         await using (stream)
         {
-            var report = new RunReport
+            var startedAt = time.GetUtcNow();
+            var attempt = await recorder.NextAttemptAsync(file.Company, file.Campaign, file.DeviceFolder, file.FileName, cancellationToken);
+            var clock = Stopwatch.StartNew();
+            var outcome = await RunAsync(file, stream, trigger, RunRecord.NewId(startedAt), cancellationToken);
+            var warnings = new List<string>(outcome.Result?.Warnings ?? []);
+
+            // The move happens while the lock is held, so no other run can start on this file meanwhile.
+            var movedTo = outcome.Status switch
             {
-                Id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N"),
+                RunStatus.Success => Move(file, DataLayout.ParsedFolder, warnings),
+                RunStatus.Error => Move(file, DataLayout.ErrorFolder, warnings),
+                _ => null,
+            };
+
+            var run = new RunRecord
+            {
+                Id = outcome.RunId,
                 Kind = RunKind.Ingest,
                 Trigger = trigger,
-                StartedAt = time.GetUtcNow(),
+                Status = outcome.Status,
                 Company = file.Company,
                 Campaign = file.Campaign,
                 DeviceMasterSn = file.DeviceFolder,
                 FileName = file.FileName,
                 FilePath = file.RelativePath ?? file.FullPath,
+                MovedTo = movedTo,
+                StartedAt = startedAt,
+                FinishedAt = startedAt + clock.Elapsed,
+                Attempt = attempt,
                 Bucket = file.Company,
+                Format = outcome.Result?.Format,
+                FileMasterSn = outcome.Result?.FileMasterSn,
+                TimeZone = outcome.Result?.TimeZone,
+                Metadata = outcome.Result?.Metadata,
+                Counters = outcome.Result?.Counters ?? RunCounters.None,
+                TimeStart = outcome.Result?.TimeStart,
+                TimeEnd = outcome.Result?.TimeEnd,
+                Error = outcome.Error,
+                Message = outcome.Message,
+                Warnings = warnings,
+                Channels = outcome.Result?.Channels ?? [],
             };
-            report.Attempt = await store.CountFileRunsAsync(file.Company, file.Campaign, file.DeviceFolder, file.FileName, cancellationToken) + 1;
-
-            var clock = Stopwatch.StartNew();
-            var status = await RunAsync(file, stream, trigger, report, cancellationToken);
-            report.Finish(status, report.StartedAt + clock.Elapsed);
-
-            // The move happens while the lock is held, so no other run can start on this file meanwhile.
-            report.MovedTo = status switch
-            {
-                RunStatus.Success => Move(file, DataLayout.ParsedFolder, report),
-                RunStatus.Error => Move(file, DataLayout.ErrorFolder, report),
-                _ => null,
-            };
-
-            await recorder.RecordAsync(report, CancellationToken.None);
+            run = await meta.WriteFileAsync(run, CancellationToken.None);
+            await recorder.RecordAsync(run, CancellationToken.None);
             log.LogInformation(
                 "Ingestion {Status}: {Company}/{Campaign}/{Device}/{File}, {Points} points in {DurationMs} ms (run {RunId}, attempt {Attempt}){Error}",
-                report.Status, report.Company, report.Campaign, report.DeviceMasterSn, report.FileName,
-                report.PointsWritten, report.DurationMs, report.Id, report.Attempt, report.Error is null ? "" : ": " + report.Error);
-            return IngestOutcome.Completed(report);
+                run.Status.Wire(), run.Company, run.Campaign, run.DeviceMasterSn, run.FileName,
+                run.Counters.PointsWritten, run.DurationMs, run.Id, run.Attempt, run.Error is null ? "" : ": " + run.Error);
+            return IngestOutcome.Completed(run);
         }
     }
 
@@ -145,74 +161,46 @@ internal sealed class IngestionPipeline(
         }
     }
 
-    private async Task<string> RunAsync(DataFile file, FileStream stream, string trigger, RunReport report, CancellationToken cancellationToken)
+    private async Task<Attempted> RunAsync(DataFile file, FileStream stream, RunTrigger trigger, string runId, CancellationToken cancellationToken)
     {
-        if (trigger == IngestTrigger.Sweep
+        if (trigger == RunTrigger.Sweep
             && FileReadiness.WhyNotReady(stream, File.GetLastWriteTimeUtc(file.FullPath), time.GetUtcNow(), ingestion.Value) is { } wait)
         {
-            report.Message = wait;
-            return RunStatus.Skipped;
+            return new Attempted(runId, RunStatus.Skipped, Message: wait);
         }
 
         if (DataLayout.BucketNameProblem(file.Company) is { } bucketProblem)
         {
-            report.Error = $"the company folder '{file.Company}' cannot be an InfluxDB bucket: {bucketProblem}";
-            return RunStatus.Error;
+            return new Attempted(runId, RunStatus.Error, Error: $"the company folder '{file.Company}' cannot be an InfluxDB bucket: {bucketProblem}");
         }
 
         try
         {
             await sink.EnsureBucketAsync(file.Company, cancellationToken);
-            var target = new SinkTarget(file.Company, $"{Path.GetFileNameWithoutExtension(file.FileName)}.{report.Id}");
+            var target = new SinkTarget(file.Company, $"{Path.GetFileNameWithoutExtension(file.FileName)}.{runId}");
             var result = await _ingestor.IngestAsync(stream, file.Campaign, file.DeviceFolder,
                 (body, ct) => sink.WriteAsync(target, body, ct), cancellationToken);
-            Fill(report, result);
-            return RunStatus.Success;
+            return new Attempted(runId, RunStatus.Success, result);
         }
-        catch (Exception ex) when (ex is FileRejectedException or UnsafeNameException or InvalidDataException)
+        catch (Exception ex) when (ex is FileRejectedException or UnsafeNameException or InvalidDataException or SinkRejectedException)
         {
-            report.Error = ex.Message;
-            return RunStatus.Error;
-        }
-        catch (SinkRejectedException ex)
-        {
-            report.Error = ex.Message;
-            return RunStatus.Error;
+            return new Attempted(runId, RunStatus.Error, Error: ex.Message);
         }
         catch (SinkUnavailableException ex)
         {
-            report.Error = ex.Message;
-            return RunStatus.Deferred;
+            return new Attempted(runId, RunStatus.Deferred, Error: ex.Message);
         }
         catch (IOException ex)
         {
             // Reading the file failed (not its content): leave it and try again later.
-            report.Error = $"could not read the file: {ex.Message}";
-            return RunStatus.Deferred;
+            return new Attempted(runId, RunStatus.Deferred, Error: $"could not read the file: {ex.Message}");
         }
     }
 
-    private static void Fill(RunReport report, FileIngestionResult result)
-    {
-        report.Format = result.Format;
-        report.FileMasterSn = result.FileMasterSn;
-        report.TimeZone = result.TimeZone;
-        report.Metadata = result.Metadata;
-        report.LinesTotal = result.LinesTotal;
-        report.LinesIgnored = result.LinesIgnored;
-        report.RowsIngested = result.RowsIngested;
-        report.InvalidTimestamps = result.InvalidTimestamps;
-        report.InvalidValues = result.InvalidValues;
-        report.TruncatedLines = result.TruncatedLines;
-        report.PointsWritten = result.PointsWritten;
-        report.ChannelCount = result.Channels.Count;
-        report.TimeStart = result.TimeStart;
-        report.TimeEnd = result.TimeEnd;
-        report.Warnings.AddRange(result.Warnings);
-        report.Channels = result.Channels;
-    }
+    /// <summary>How reading the file went, before the move and the record.</summary>
+    private sealed record Attempted(string RunId, RunStatus Status, FileIngestionResult? Result = null, string? Error = null, string? Message = null);
 
-    private string? Move(DataFile file, string folder, RunReport report)
+    private string? Move(DataFile file, string folder, List<string> warnings)
     {
         try
         {
@@ -222,31 +210,9 @@ internal sealed class IngestionPipeline(
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            report.Warnings.Add($"the file could not be moved to {folder}/: {ex.Message}");
+            warnings.Add($"the file could not be moved to {folder}/: {ex.Message}");
             log.LogError(ex, "Could not move {File} to {Folder}/", file.FullPath, folder);
             return null;
         }
     }
-}
-
-/// <summary>What asked for a run.</summary>
-internal static class IngestTrigger
-{
-    public const string Hook = "hook";
-    public const string Sweep = "sweep";
-    public const string Cli = "cli";
-
-    /// <summary>A job's second or later try, after a deferred run.</summary>
-    public const string Retry = "retry";
-}
-
-/// <summary>The result of asking for a file: a finished run, or why there was none.</summary>
-internal sealed record IngestOutcome(string Kind, RunReport? Report = null, string? Problem = null)
-{
-    public static readonly IngestOutcome Gone = new("gone", Problem: "the file is no longer there (already processed or removed)");
-    public static readonly IngestOutcome Busy = new("busy", Problem: "the file is being processed by another run");
-
-    public static IngestOutcome Completed(RunReport report) => new("completed", report);
-
-    public static IngestOutcome NotADataFile(string problem) => new("invalid", Problem: problem);
 }

@@ -14,20 +14,20 @@ internal static class MetaPoints
     private const int MaxErrorLength = 1000;
 
     /// <summary><c>tsv_parser_file</c>: one point per file run.</summary>
-    public static string FileLine(RunReport r, string? bucket)
+    public static string FileLine(RunRecord r)
     {
         var sb = new StringBuilder("tsv_parser_file");
-        Tag(sb, "bucket", bucket);
+        Tag(sb, "bucket", r.Bucket);
         Tag(sb, "campaign", r.Campaign);
         Tag(sb, "device_master_sn", r.DeviceMasterSn);
         Tag(sb, "file_name", r.FileName);
-        Tag(sb, "status", r.Status);
+        Tag(sb, "status", r.Status.Wire());
         sb.Append(' ')
-            .Append("nb_rows=").Append(r.LinesTotal).Append('i')
-            .Append(",nb_channels=").Append(r.ChannelCount).Append('i')
-            .Append(",nb_points=").Append(r.PointsWritten).Append('i')
-            .Append(",nb_invalid_timestamps=").Append(r.InvalidTimestamps).Append('i')
-            .Append(",nb_invalid_values=").Append(r.InvalidValues).Append('i')
+            .Append("nb_rows=").Append(r.Counters.LinesTotal).Append('i')
+            .Append(",nb_channels=").Append(r.Counters.ChannelCount).Append('i')
+            .Append(",nb_points=").Append(r.Counters.PointsWritten).Append('i')
+            .Append(",nb_invalid_timestamps=").Append(r.Counters.InvalidTimestamps).Append('i')
+            .Append(",nb_invalid_values=").Append(r.Counters.InvalidValues).Append('i')
             .Append(",duration_ms=").Append(r.DurationMs).Append('i');
         if (r.Error is not null)
         {
@@ -39,7 +39,7 @@ internal static class MetaPoints
     }
 
     /// <summary><c>tsv_parser_run</c>: one point per batch (a job, a sweep, a CLI call).</summary>
-    public static string RunLine(IReadOnlyCollection<RunReport> runs, DateTimeOffset started, DateTimeOffset finished, string baseFolder)
+    public static string RunLine(IReadOnlyCollection<RunRecord> runs, DateTimeOffset started, DateTimeOffset finished, string baseFolder)
     {
         var failed = runs.Count(r => r.Status == RunStatus.Error);
         var deferred = runs.Count(r => r.Status == RunStatus.Deferred);
@@ -51,7 +51,7 @@ internal static class MetaPoints
             .Append(",nb_files_success=").Append(success).Append('i')
             .Append(",nb_files_failed=").Append(failed).Append('i')
             .Append(",nb_files_deferred=").Append(deferred).Append('i')
-            .Append(",nb_points_total=").Append(runs.Where(r => r.Status == RunStatus.Success).Sum(r => r.PointsWritten)).Append('i')
+            .Append(",nb_points_total=").Append(runs.Where(r => r.Status == RunStatus.Success).Sum(r => r.Counters.PointsWritten)).Append('i')
             .Append(",duration_s=").Append(((finished - started).TotalMilliseconds / 1000.0).ToString("R", CultureInfo.InvariantCulture))
             .Append(",base_folder=").Append(LineProtocolText.QuoteStringField(baseFolder))
             .Append(' ').Append(finished.ToUnixTimeSeconds());

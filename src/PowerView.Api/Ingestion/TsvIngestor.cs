@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using PowerView.Api.Ingestion.LineProtocol;
 using PowerView.Api.Ingestion.Tsv;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Ingestion;
 
@@ -22,24 +23,18 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
     public async Task<FileIngestionResult> IngestAsync(
         Stream stream, string campaign, string? deviceFolder, ChunkWriter write, CancellationToken cancellationToken)
     {
-        var result = new FileIngestionResult();
         using var file = TsvFile.Open(stream, formats);
-        result.Format = file.Format.Marker;
-        result.Metadata = file.Metadata.Values;
-        result.Warnings.AddRange(file.Warnings);
-
+        var warnings = new List<string>(file.Warnings);
         var channels = file.Format.MapChannels(file.LineA, file.LineB, file.Metadata);
         var master = file.LineA[0].Trim();
-        result.FileMasterSn = master;
         if (deviceFolder is not null && deviceFolder != master)
         {
-            result.Warnings.Add($"the device folder '{deviceFolder}' differs from the master serial number '{master}' in the file; points are tagged with the file's");
+            warnings.Add($"the device folder '{deviceFolder}' differs from the master serial number '{master}' in the file; points are tagged with the file's");
         }
 
         var prefixes = ElectricalPoint.BuildPrefixes(channels, campaign, master, file.Format.DeviceModel);
-        var clock = DeviceClock.For(file.Metadata, result.Warnings);
-        result.TimeZone = clock.ZoneId;
-        var rows = new RowConverter(channels, prefixes, clock, result);
+        var clock = DeviceClock.For(file.Metadata, warnings);
+        var rows = new RowConverter(channels, prefixes, clock, warnings);
 
         using var filling = new LineProtocolChunk();
         using var spare = new LineProtocolChunk();
@@ -64,14 +59,19 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
         }
 
         await sending;
-        rows.Complete(file);
-        return result;
+        return rows.Complete(file, master, clock.ZoneId);
     }
 
     /// <summary>The per-row work, kept synchronous so it can use spans.</summary>
     private sealed class RowConverter(
-        IReadOnlyList<Channel> channels, byte[][] prefixes, DeviceClock clock, FileIngestionResult result)
+        IReadOnlyList<Channel> channels, byte[][] prefixes, DeviceClock clock, List<string> warnings)
     {
+        private long _lines;
+        private long _rows;
+        private long _invalidTimestamps;
+        private long _invalidValues;
+        private long _truncated;
+        private long _points;
         private readonly long[] _count = new long[channels.Count];
         private readonly double[] _min = new double[channels.Count];
         private readonly double[] _max = new double[channels.Count];
@@ -99,11 +99,11 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                     continue;
                 }
 
-                result.LinesTotal++;
+                _lines++;
                 if (!terminated)
                 {
-                    result.TruncatedLines++;
-                    result.Warnings.Add($"line {file.LineNumber} has no line end: an interrupted upload; it was not ingested");
+                    _truncated++;
+                    warnings.Add($"line {file.LineNumber} has no line end: an interrupted upload; it was not ingested");
                     continue;
                 }
 
@@ -111,7 +111,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                 var cell = tab < 0 ? line : line[..tab];
                 if (!TimestampParser.TryParse(cell, out var wallClock))
                 {
-                    result.InvalidTimestamps++;
+                    _invalidTimestamps++;
                     Detail($"line {file.LineNumber}: invalid timestamp '{Show(cell)}'; row skipped");
                     continue;
                 }
@@ -121,7 +121,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                 var ts = timestamp[..tsLength];
                 _first = Math.Min(_first, epoch);
                 _last = Math.Max(_last, epoch);
-                result.RowsIngested++;
+                _rows++;
 
                 var rest = tab < 0 ? default : line[(tab + 1)..];
                 var hasCells = tab >= 0;
@@ -129,7 +129,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                 {
                     if (!hasCells)
                     {
-                        result.InvalidValues++;
+                        _invalidValues++;
                         Detail($"line {file.LineNumber} column {c + 1}: missing value");
                         continue;
                     }
@@ -147,13 +147,13 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
 
                     if (!ValueParser.TryParse(cell, value, out var v, out var text))
                     {
-                        result.InvalidValues++;
+                        _invalidValues++;
                         Detail($"line {file.LineNumber} column {c + 1}: invalid value '{Show(cell)}'");
                         continue;
                     }
 
                     chunk.AppendPoint(prefixes[c], text, ts);
-                    result.PointsWritten++;
+                    _points++;
                     if (_count[c]++ == 0)
                     {
                         _min[c] = v;
@@ -172,37 +172,44 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             return true;
         }
 
-        public void Complete(TsvFile file)
+        public FileIngestionResult Complete(TsvFile file, string master, string zone)
         {
             if (_detailed > MaxDetailedWarnings)
             {
-                result.Warnings.Add($"{_detailed - MaxDetailedWarnings} more invalid timestamps or values not listed");
+                warnings.Add($"{_detailed - MaxDetailedWarnings} more invalid timestamps or values not listed");
             }
 
-            if (file.HasHeaderBlock)
+            if (file.HasHeaderBlock && !file.SawEndData)
             {
-                result.SawEndData = file.SawEndData;
-                if (!file.SawEndData)
+                warnings.Add("no END_DATA line: the file may be incomplete");
+            }
+
+            if (_lines == 0)
+            {
+                warnings.Add("the file has format lines but no data rows");
+            }
+
+            return new FileIngestionResult
+            {
+                Format = file.Format.Marker,
+                FileMasterSn = master,
+                TimeZone = zone,
+                Metadata = file.Metadata.Values,
+                Counters = new RunCounters
                 {
-                    result.Warnings.Add("no END_DATA line: the file may be incomplete");
-                }
-            }
-
-            if (result.LinesTotal == 0)
-            {
-                result.Warnings.Add("the file has format lines but no data rows");
-            }
-
-            if (_first <= _last)
-            {
-                result.TimeStart = DateTimeOffset.FromUnixTimeSeconds(_first);
-                result.TimeEnd = DateTimeOffset.FromUnixTimeSeconds(_last);
-            }
-
-            for (var c = 0; c < channels.Count; c++)
-            {
-                var ch = channels[c];
-                result.Channels.Add(new ChannelStatistics
+                    LinesTotal = _lines,
+                    RowsIngested = _rows,
+                    InvalidTimestamps = _invalidTimestamps,
+                    InvalidValues = _invalidValues,
+                    TruncatedLines = _truncated,
+                    PointsWritten = _points,
+                    ChannelCount = channels.Count,
+                },
+                SawEndData = file.HasHeaderBlock ? file.SawEndData : null,
+                TimeStart = _first <= _last ? DateTimeOffset.FromUnixTimeSeconds(_first) : null,
+                TimeEnd = _first <= _last ? DateTimeOffset.FromUnixTimeSeconds(_last) : null,
+                Warnings = warnings,
+                Channels = [.. channels.Select((ch, c) => new ChannelSummary
                 {
                     ColumnIndex = ch.ColumnIndex,
                     ChannelId = ch.ChannelId,
@@ -217,15 +224,15 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                     Min = _count[c] > 0 ? _min[c] : null,
                     Max = _count[c] > 0 ? _max[c] : null,
                     Mean = _count[c] > 0 ? _sum[c] / _count[c] : null,
-                });
-            }
+                })],
+            };
         }
 
         private void Detail(string warning)
         {
             if (++_detailed <= MaxDetailedWarnings)
             {
-                result.Warnings.Add(warning);
+                warnings.Add(warning);
             }
         }
 

@@ -1,7 +1,7 @@
 using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
-using PowerView.Api.Hosting;
+using PowerView.Api.Hosting.Security;
 
 namespace PowerView.Api.Jobs;
 

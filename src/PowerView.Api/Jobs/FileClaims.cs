@@ -3,6 +3,7 @@ using System.Text;
 using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Jobs;
 
@@ -34,7 +35,7 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
     /// <param name="fullPath">Where it is: checked again once the claim is ours, since waiting for the lock can take a while.</param>
     /// <returns>null when the file was gone by then.</returns>
     /// <exception cref="TimeoutException">Another request held the file's lock for too long.</exception>
-    public QueueAnswer? QueueIngestion(string relativePath, string fullPath, string trigger)
+    public QueueAnswer? QueueIngestion(string relativePath, string fullPath, RunTrigger trigger)
     {
         var key = Key(relativePath);
         using var connection = storage.GetConnection();

@@ -3,7 +3,6 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
-using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Runs;
 
@@ -18,7 +17,7 @@ namespace PowerView.Api.Jobs;
 internal sealed class IngestFileJob(
     IngestionPipeline pipeline,
     FileClaims claims,
-    RunRecorder recorder,
+    MetaPointWriter meta,
     IOptions<JobsOptions> jobs,
     BackgroundPriority priority,
     TimeProvider time,
@@ -27,19 +26,19 @@ internal sealed class IngestFileJob(
     private static readonly System.Reflection.MethodInfo Run = typeof(IngestFileJob).GetMethod(nameof(RunAsync))!;
 
     /// <summary>The job for a file, built directly: <c>Job.FromExpression</c> would evaluate a lambda on every hook call.</summary>
-    public static Job For(string relativePath, string trigger) =>
+    public static Job For(string relativePath, RunTrigger trigger) =>
         new(typeof(IngestFileJob), Run, relativePath, trigger, null, CancellationToken.None);
 
     [Queue(JobQueues.Ingest)]
     [ReleaseFileClaim]
     [DisplayName("Ingest {0} ({1})")]
-    public async Task RunAsync(string relativePath, string trigger, PerformContext? context, CancellationToken cancellationToken)
+    public async Task RunAsync(string relativePath, RunTrigger trigger, PerformContext? context, CancellationToken cancellationToken)
     {
         var retry = context?.GetJobParameter<int>("RetryCount") ?? 0;
         var started = time.GetUtcNow();
         var outcome = await priority.RunAsync(
-            () => pipeline.IngestAsync(relativePath, retry > 0 ? IngestTrigger.Retry : trigger, cancellationToken), cancellationToken);
-        if (outcome.Report is not { } report)
+            () => pipeline.IngestAsync(relativePath, retry > 0 ? RunTrigger.Retry : trigger, cancellationToken), cancellationToken);
+        if (outcome.Run is not { } run)
         {
             log.LogInformation("No run for {File}: {Reason}", relativePath, outcome.Problem);
             return;
@@ -47,15 +46,15 @@ internal sealed class IngestFileJob(
 
         // The file is settled (moved away), or this was the last try: let the next event or sweep have it now.
         var lastTry = retry >= jobs.Value.RetryDelays.Count;
-        if (context is not null && (report.Status != RunStatus.Deferred || lastTry))
+        if (context is not null && (run.Status != RunStatus.Deferred || lastTry))
         {
             claims.Release(relativePath, context.BackgroundJob.Id);
         }
 
-        await recorder.RecordBatchAsync([report], started, time.GetUtcNow(), CancellationToken.None);
-        if (report.Status == RunStatus.Deferred)
+        await meta.WriteBatchAsync([run], started, time.GetUtcNow(), CancellationToken.None);
+        if (run.Status == RunStatus.Deferred)
         {
-            throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}{(lastTry ? ", the last" : "")}): {report.Error}");
+            throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}{(lastTry ? ", the last" : "")}): {run.Error}");
         }
     }
 }

@@ -4,24 +4,26 @@ using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PowerView.Api.Configuration;
-using PowerView.Api.Ingestion;
+using PowerView.Api.Hosting.Metrics;
 
 namespace PowerView.Api.Jobs;
 
 internal static class JobsExtensions
 {
     /// <summary>
-    /// Hangfire: storage per <c>Jobs:Storage</c>, one server per queue, the file claims and the sweep.
+    /// Hangfire: <c>Jobs</c> and <c>Grafana</c> options, storage per <c>Jobs:Storage</c>, one server per queue, the jobs,
+    /// the file claims and the sweep, the job storage's and Grafana's health checks, the queue gauges of <c>/metrics</c>.
     /// Storage, activator and filters are this host's own services, never Hangfire's statics
     /// (<c>JobStorage.Current</c>, <c>JobActivator.Current</c>), so several hosts can share a process.
     /// </summary>
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddValidatedOptions<JobsOptions, JobsOptionsValidation>(JobsOptions.SectionName);
+        services.AddValidatedOptions<GrafanaOptions, GrafanaOptionsValidation>(GrafanaOptions.SectionName);
         services.AddSingleton(CreateStorage);
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp => new JobFilters(
@@ -46,9 +48,14 @@ internal static class JobsExtensions
         services.AddTransient<IngestFileJob>();
         services.AddTransient<ProvisionJob>();
         services.AddSingleton<FileClaims>();
-        services.TryAddSingleton<DataRootScanner>();
         services.AddSingleton<Sweeper>();
         services.AddHostedService<SweepService>();
+        services.AddSingleton<JobQueueProbe>();
+        services.AddSingleton<IMetricsCollector, JobMetrics>();
+        services.AddHttpClient(GrafanaHealthCheck.ClientName);
+        services.AddHealthChecks()
+            .AddCheck<JobStorageHealthCheck>("jobStorage")
+            .AddCheck<GrafanaHealthCheck>("grafana");
 
         // The dashboard is used from a browser with Basic credentials, which the browser sends by itself:
         // its POST actions (retry, delete) must carry an antiforgery token, which Hangfire checks when this is registered.

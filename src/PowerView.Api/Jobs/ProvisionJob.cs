@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Hangfire;
 using Microsoft.Extensions.Options;
-using PowerView.Api.Configuration;
 using PowerView.Api.Runs;
 
 namespace PowerView.Api.Jobs;
@@ -18,12 +17,14 @@ internal sealed class ProvisionJob(RunRecorder recorder, IOptions<GrafanaOptions
     public async Task RunAsync(string company, string? campaign, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var report = new RunReport
+        var run = new RunRecord
         {
-            Id = Guid.CreateVersion7(now).ToString("N"),
+            Id = RunRecord.NewId(now),
             Kind = RunKind.Provision,
-            Trigger = "hook",
+            Trigger = RunTrigger.Hook,
+            Status = RunStatus.Skipped,
             StartedAt = now,
+            FinishedAt = time.GetUtcNow(),
             Company = company,
             Campaign = campaign,
             Bucket = company,
@@ -32,9 +33,8 @@ internal sealed class ProvisionJob(RunRecorder recorder, IOptions<GrafanaOptions
                 ? "Grafana provisioning is not available in this version"
                 : "Grafana is not configured (Grafana:Url is empty)",
         };
-        report.Finish(RunStatus.Skipped, time.GetUtcNow());
-        await recorder.RecordAsync(report, cancellationToken);
+        await recorder.RecordAsync(run, cancellationToken);
         log.LogInformation("Provisioning {Status}: {Company}/{Campaign} ({Step}): {Message}",
-            report.Status, company, campaign, report.Step, report.Message);
+            run.Status.Wire(), company, campaign, run.Step, run.Message);
     }
 }

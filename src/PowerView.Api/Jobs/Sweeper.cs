@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using PowerView.Api.Configuration;
-using PowerView.Api.Hosting;
 using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
 
 namespace PowerView.Api.Jobs;
 
@@ -18,11 +17,7 @@ internal sealed class Sweeper(
     TimeProvider time,
     ILogger<Sweeper> log)
 {
-    private readonly RecentEvents<SweepSummary> _done = new(64);
     private int _count;
-
-    /// <summary>Sweeps finished since start-up.</summary>
-    public int Count => Volatile.Read(ref _count);
 
     public SweepSummary Sweep(CancellationToken cancellationToken)
     {
@@ -47,7 +42,7 @@ internal sealed class Sweeper(
                     continue;
                 }
 
-                switch (claims.QueueIngestion(file.RelativePath!, file.FullPath, IngestTrigger.Sweep)?.Status)
+                switch (claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Sweep)?.Status)
                 {
                     case QueueAnswer.Queued:
                         queued++;
@@ -76,15 +71,10 @@ internal sealed class Sweeper(
 
         var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, busy, clock.ElapsedMilliseconds, nextReady);
         log.Log(queued > 0 ? LogLevel.Information : LogLevel.Debug,
-            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet, {Busy} locked or unreadable, in {DurationMs} ms",
-            summary.Number, found, queued, duplicate, waiting, busy, summary.DurationMs);
-        _done.Publish(summary);
+            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet (the first at {NextReadyAt}), {Busy} locked or unreadable, in {DurationMs} ms",
+            summary.Number, found, queued, duplicate, waiting, nextReady, busy, summary.DurationMs);
         return summary;
     }
-
-    /// <summary>Completes with the summary of sweep number <paramref name="number"/> (1 = the start-up sweep), now or when it ends.</summary>
-    public Task<SweepSummary> WaitForSweepAsync(int number, CancellationToken cancellationToken) =>
-        _done.WaitForAsync(s => s.Number == number, cancellationToken);
 }
 
 /// <param name="NextReadyAt">When the first file that is not ready yet will be (if it does not change again).</param>

@@ -1,70 +1,37 @@
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
-using PowerView.Api.Ingestion;
-using PowerView.Api.Ingestion.Sinks;
+using PowerView.Api.Runs.Contracts;
+using PowerView.Api.Runs.Storage;
 
 namespace PowerView.Api.Runs;
 
 /// <summary>
-/// Records a finished run everywhere it must appear (contract §5): the meta bucket, the JSON report on
-/// disk and the run store. A failure in one place is logged and does not hide the run from the others.
+/// Records a finished run in the run history (contract §5): the JSON report on disk, the run store behind the
+/// monitoring API, and the run counters of <c>/metrics</c>. The features that run things (ingestion, provisioning)
+/// call it once per run; what else they publish about a run (the meta bucket) is theirs.
 /// </summary>
-internal sealed class RunRecorder(
-    IRunStore store,
-    ILineProtocolSink sink,
-    PowerViewPaths paths,
-    IOptions<InfluxOptions> influx,
-    RunNotifications notifications,
-    ILogger<RunRecorder> log,
-    IngestionMetrics? metrics = null)
+internal sealed class RunRecorder(IRunStore store, PowerViewPaths paths, ILogger<RunRecorder> log, RunMetrics? metrics = null)
 {
-    /// <summary>Writes the <c>tsv_parser_file</c> point (ingestion runs), the JSON report and the store row.</summary>
-    public async Task RecordAsync(RunReport report, CancellationToken cancellationToken)
-    {
-        if (report.Kind == RunKind.Ingest)
-        {
-            await WriteMetaAsync(MetaPoints.FileLine(report, report.Bucket), report.FinishedAt, report, cancellationToken);
-        }
+    /// <summary>The attempt number of a file's next run: 1 for its first, then 2, 3… (the history says how many it had).</summary>
+    public async Task<int> NextAttemptAsync(string company, string campaign, string deviceFolder, string fileName, CancellationToken cancellationToken) =>
+        await store.CountFileRunsAsync(company, campaign, deviceFolder, fileName, cancellationToken) + 1;
 
+    public async Task RecordAsync(RunRecord run, CancellationToken cancellationToken)
+    {
         try
         {
-            var folder = Path.Combine(paths.ReportsDir, report.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            var folder = Path.Combine(paths.ReportsDir(), run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             Directory.CreateDirectory(folder);
-            await File.WriteAllTextAsync(Path.Combine(folder, report.Id + ".json"),
-                JsonSerializer.Serialize(report, RunJson.Indented), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, run.Id + ".json"),
+                JsonSerializer.Serialize(RunDetail.From(run), RunsJson.Report), cancellationToken);
         }
         catch (IOException ex)
         {
-            log.LogError(ex, "Could not write the report of run {RunId}", report.Id);
+            log.LogError(ex, "Could not write the report of run {RunId}", run.Id);
         }
 
-        await store.RecordAsync(report, cancellationToken);
-        metrics?.Observe(report);
-        notifications.Publish(report);
-    }
-
-    /// <summary>Writes the <c>tsv_parser_run</c> point of a batch.</summary>
-    public Task RecordBatchAsync(IReadOnlyCollection<RunReport> runs, DateTimeOffset started, DateTimeOffset finished, CancellationToken cancellationToken) =>
-        runs.Count == 0
-            ? Task.CompletedTask
-            : WriteMetaAsync(MetaPoints.RunLine(runs, started, finished, paths.DataRoot), finished, null, cancellationToken);
-
-    private async Task WriteMetaAsync(string line, DateTimeOffset when, RunReport? report, CancellationToken cancellationToken)
-    {
-        var bucket = influx.Value.MetaBucket;
-        try
-        {
-            await sink.EnsureBucketAsync(bucket, cancellationToken);
-            var stream = "meta-" + when.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            await sink.WriteAsync(new SinkTarget(bucket, stream), Encoding.UTF8.GetBytes(line + "\n"), cancellationToken);
-        }
-        catch (Exception ex) when (ex is SinkUnavailableException or SinkRejectedException)
-        {
-            // The summary is a convenience copy: the run itself is in the report and the store.
-            log.LogWarning("Run summary not written to the meta bucket {Bucket}: {Problem}", bucket, ex.Message);
-            report?.Warnings.Add($"run summary not written to the meta bucket: {ex.Message}");
-        }
+        await store.RecordAsync(run, cancellationToken);
+        metrics?.Observe(run);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
-using PowerView.Api.Hosting;
+using PowerView.Api.Hosting.Security;
 
 namespace PowerView.Api.Webhooks;
 

@@ -6,6 +6,7 @@ using Hangfire.States;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Jobs;
+using PowerView.Api.Runs;
 using Serilog;
 
 namespace PowerView.Api.Webhooks;
@@ -82,7 +83,7 @@ internal static class WebhookEndpoints
     {
         try
         {
-            return claims.QueueIngestion(file.RelativePath!, file.FullPath, IngestTrigger.Hook) switch
+            return claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Hook) switch
             {
                 null => new HookAnswer(HookAnswer.Ignored, Reason: "the file is no longer there (already processed, renamed or removed)", Path: file.RelativePath),
                 { Status: QueueAnswer.Duplicate } d => new HookAnswer(d.Status, d.JobId, "a job for this file is already queued or running", file.RelativePath),

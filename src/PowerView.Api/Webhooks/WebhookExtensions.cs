@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
 
 namespace PowerView.Api.Webhooks;
 
@@ -7,8 +7,7 @@ internal static class WebhookExtensions
     /// <summary>The SFTPGo hook receiver: <c>Hooks</c> options (validated at start), path mapping and routing.</summary>
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HooksOptions>().BindConfiguration(HooksOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<HooksOptions>, HooksOptionsValidation>();
+        builder.Services.AddValidatedOptions<HooksOptions, HooksOptionsValidation>(HooksOptions.SectionName);
         builder.Services.AddSingleton<HookPaths>();
         builder.Services.AddSingleton<HookRouter>();
         return builder;

@@ -7,6 +7,7 @@ using System.Reflection;
 using System.Text.Json;
 using PowerView.Api.Configuration;
 using PowerView.Api.Runs;
+using PowerView.Api.Runs.Storage;
 
 namespace PowerView.Api.Benchmarks.Monitoring;
 
@@ -40,7 +41,7 @@ internal static class MonitoringBenchmark
         Console.WriteLine();
 
         SeedFigures seed;
-        using (var store = new SqliteRunStore(paths))
+        using (var store = new SqliteRunStore(paths, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteRunStore>.Instance))
         {
             await store.InitializeAsync(CancellationToken.None);
             seed = await RunSeeder.SeedAsync(store, runs, now, CancellationToken.None);

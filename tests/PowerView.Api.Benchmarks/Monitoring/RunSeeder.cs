@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using PowerView.Api.Ingestion;
 using PowerView.Api.Runs;
+using PowerView.Api.Runs.Storage;
 
 namespace PowerView.Api.Benchmarks.Monitoring;
 
@@ -51,7 +51,7 @@ internal static class RunSeeder
 
     public static string Device(int i) => $"0200{i:0000}";
 
-    private static RunReport Ingest(Random random, DateTimeOffset at, int index)
+    private static RunRecord Ingest(Random random, DateTimeOffset at, int index)
     {
         var company = random.Next(Companies);
         var campaign = random.Next(CampaignsPerCompany);
@@ -60,12 +60,14 @@ internal static class RunSeeder
         var status = roll < 93 ? RunStatus.Success : roll < 97 ? RunStatus.Error : roll < 99 ? RunStatus.Deferred : RunStatus.Skipped;
         var channels = device % 10 == 0 ? 30 : 6;
         var lines = status == RunStatus.Success ? 100 + random.Next(50) : 0;
-        var report = new RunReport
+        return new RunRecord
         {
-            Id = Guid.CreateVersion7(at).ToString("N"),
+            Id = RunRecord.NewId(at),
             Kind = RunKind.Ingest,
-            Trigger = index % 20 == 0 ? "sweep" : "hook",
+            Trigger = index % 20 == 0 ? RunTrigger.Sweep : RunTrigger.Hook,
+            Status = status,
             StartedAt = at,
+            FinishedAt = at.AddMilliseconds(20 + random.Next(200)),
             Company = Company(company),
             Campaign = Campaign(campaign),
             DeviceMasterSn = Device(device),
@@ -73,10 +75,13 @@ internal static class RunSeeder
             FilePath = $"{Company(company)}/{Campaign(campaign)}/{Device(device)}/T302_{at:yyMMdd_HHmmss}.tsv",
             Bucket = Company(company),
             Format = status == RunStatus.Success ? "MV_T302_V002" : null,
-            LinesTotal = lines,
-            RowsIngested = lines,
-            PointsWritten = lines * channels,
-            ChannelCount = status == RunStatus.Success ? channels : 0,
+            Counters = new RunCounters
+            {
+                LinesTotal = lines,
+                RowsIngested = lines,
+                PointsWritten = lines * channels,
+                ChannelCount = status == RunStatus.Success ? channels : 0,
+            },
             TimeStart = status == RunStatus.Success ? at.AddDays(-1) : null,
             TimeEnd = status == RunStatus.Success ? at.AddMinutes(-5) : null,
             Error = status switch
@@ -95,39 +100,27 @@ internal static class RunSeeder
             Metadata = status == RunStatus.Success
                 ? new Dictionary<string, JsonElement> { ["MasterSN"] = JsonSerializer.SerializeToElement(Device(device)), ["MasterType"] = JsonSerializer.SerializeToElement("Tri") }
                 : null,
-        };
-        if (status == RunStatus.Success)
-        {
-            for (var ch = 0; ch < channels; ch++)
+            Channels = status != RunStatus.Success ? [] : [.. Enumerable.Range(0, channels).Select(ch => new ChannelSummary
             {
-                report.Channels.Add(new ChannelStatistics
-                {
-                    ColumnIndex = ch + 1, ChannelId = $"{ch + 1}", Field = $"ch{ch + 1}", DeviceSn = Device(device), DeviceType = "T302",
-                    Label = $"M{ch + 1}", Name = $"P{ch % 3 + 1}", Unit = "W", Points = lines, Min = -12.5, Max = 4321.25, Mean = 1234.5,
-                });
-            }
-        }
-
-        report.Finish(status, at.AddMilliseconds(20 + random.Next(200)));
-        return report;
-    }
-
-    private static RunReport Provision(DateTimeOffset at, string company, string? campaign)
-    {
-        var report = new RunReport
-        {
-            Id = Guid.CreateVersion7(at).ToString("N"),
-            Kind = RunKind.Provision,
-            Trigger = "hook",
-            StartedAt = at,
-            Company = company,
-            Campaign = campaign,
-            Step = campaign is null ? "company" : "campaign",
-            Message = "Grafana folder, team, datasource and dashboard ensured",
+                ColumnIndex = ch + 1, ChannelId = $"{ch + 1}", Field = $"ch{ch + 1}", DeviceSn = Device(device), DeviceType = "T302",
+                Label = $"M{ch + 1}", Name = $"P{ch % 3 + 1}", Unit = "W", Points = lines, Min = -12.5, Max = 4321.25, Mean = 1234.5,
+            })],
         };
-        report.Finish(RunStatus.Success, at.AddMilliseconds(300));
-        return report;
     }
+
+    private static RunRecord Provision(DateTimeOffset at, string company, string? campaign) => new()
+    {
+        Id = RunRecord.NewId(at),
+        Kind = RunKind.Provision,
+        Trigger = RunTrigger.Hook,
+        Status = RunStatus.Success,
+        StartedAt = at,
+        FinishedAt = at.AddMilliseconds(300),
+        Company = company,
+        Campaign = campaign,
+        Step = campaign is null ? "company" : "campaign",
+        Message = "Grafana folder, team, datasource and dashboard ensured",
+    };
 }
 
 internal sealed record SeedFigures(int Runs, TimeSpan Elapsed, Percentiles PerInsert);

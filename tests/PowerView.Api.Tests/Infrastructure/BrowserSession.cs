@@ -86,7 +86,7 @@ internal sealed class BrowserSession : IAsyncDisposable
     {
         var browser = chromium.Browser;
         var folder = new TempFolder();
-        var app = new PowerViewApplication(folder, Monitoring.MonitoringTestKit.NoSweep);
+        var app = new PowerViewApplication(folder, RunsApi.NoSweep);
         app.UseKestrel(0);
         app.StartServer();
         var context = await browser.CreateBrowserContextAsync();

@@ -4,12 +4,13 @@ using Microsoft.Extensions.Hosting;
 using PowerView.Api.Configuration;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Runs;
+using PowerView.Api.Runs.Storage;
 
 namespace PowerView.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The ingestion engine as the CLI builds it (no web server, no jobs), on a test's own folders.
-/// Settings go in memory; by default the points land in the file sink under the test's state folder.
+/// The ingestion engine as the CLI builds it (run history and ingestion, no web server, no jobs), on a test's own
+/// folders. Settings go in memory; by default the points land in the file sink under the test's state folder.
 /// </summary>
 internal sealed class EngineHost : IAsyncDisposable
 {
@@ -50,6 +51,7 @@ internal sealed class EngineHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(values);
         builder.AddPowerViewConfiguration(ServiceMode.Cli);
+        builder.AddRuns();
         builder.AddIngestion();
         services?.Invoke(builder.Services);
         var host = builder.Build();
@@ -58,11 +60,11 @@ internal sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>Ingests a file and returns its run (fails the test when there was none).</summary>
-    public async Task<RunReport> IngestAsync(string path, string trigger = IngestTrigger.Cli)
+    public async Task<RunRecord> IngestAsync(string path, RunTrigger trigger = RunTrigger.Cli)
     {
         var outcome = await Pipeline.IngestAsync(path, trigger, TestContext.Current.CancellationToken);
-        Assert.True(outcome.Report is not null, $"no run: {outcome.Kind} {outcome.Problem}");
-        return outcome.Report!;
+        Assert.True(outcome.Run is not null, $"no run: {outcome.Kind} {outcome.Problem}");
+        return outcome.Run!;
     }
 
     /// <summary>All line-protocol lines the file sink received for a bucket.</summary>

@@ -83,19 +83,12 @@ internal static class HookCalls
     public static async Task<HttpClient> StartAsync(this PowerViewApplication app)
     {
         var client = app.CreateClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await app.Services.GetRequiredService<PowerView.Api.Jobs.Sweeper>().WaitForSweepAsync(1, timeout.Token);
+        await app.Logs.WaitForSweepAsync(1);
         return client;
     }
 
     /// <summary>Waits for a recorded run (30 s at most: a safety net, not a pace).</summary>
-    public static async Task<RunReport> WaitForRunAsync(this PowerViewApplication app, Func<RunReport, bool> match)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        return await app.Services.GetRequiredService<RunNotifications>().WaitForAsync(match, timeout.Token);
-    }
+    internal static Task<RunRecord> WaitForRunAsync(this PowerViewApplication app, Func<RunRecord, bool> match) => app.Runs.WaitForAsync(match);
 
     /// <summary>Every job the host's Hangfire storage knows, whatever its state.</summary>
     public static long JobCount(this PowerViewApplication app)
@@ -103,7 +96,4 @@ internal static class HookCalls
         var s = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().GetStatistics();
         return s.Enqueued + s.Scheduled + s.Processing + s.Succeeded + s.Failed + s.Deleted + (s.Awaiting ?? 0);
     }
-
-    public static IReadOnlyList<RunReport> Runs(this PowerViewApplication app, string fileName) =>
-        app.Services.GetRequiredService<RunNotifications>().Recent.Where(r => r.FileName == fileName).ToList();
 }

@@ -3,12 +3,15 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PowerView.Api.Runs.Retention;
+using Serilog.Core;
 
 namespace PowerView.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The service in-process, one per test (TodoApi style): its own data root and state folder, secrets
-/// and settings in memory (the top-level appsettings.json is not read), environment "Testing".
+/// and settings in memory (the top-level appsettings.json is not read), environment "Testing". The runs it records
+/// (<see cref="Runs"/>) and the events it logs (<see cref="Logs"/>) are seen by the test as they happen.
 /// </summary>
 public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
@@ -17,6 +20,10 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
     public const string Company1Key = "test-company1-key-0123456789";
 
     public TempFolder Folder => folder;
+
+    public RecordedRuns Runs { get; } = new();
+
+    public LogEvents Logs { get; } = new();
 
     /// <summary>Replaces services after the app registered its own (a clock, a log sink, a job filter).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
@@ -39,7 +46,10 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
                 ["Ingestion:SettleSeconds"] = "1000000000",
                 ["Ingestion:IncompleteGraceSeconds"] = "1000000000",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
-                // Tests record runs at fixed dates (MonitoringTestKit.T0): a start-up purge would delete them once
+                // Their summaries are what tests wait for (LogEvents): logged at Debug when nothing happened.
+                ["Serilog:MinimumLevel:Override:PowerView.Api.Jobs.Sweeper"] = "Debug",
+                ["Serilog:MinimumLevel:Override:PowerView.Api.Runs.Retention.RunRetention"] = "Debug",
+                // Tests record runs at fixed dates (RunsApi.T0): a start-up purge would delete them once
                 // those dates are a year old. The retention tests turn it on against a fake clock.
                 ["Runs:RetentionDays"] = "0",
                 // A health check that misses its timeout reports Unhealthy: on a loaded machine the first checks of a
@@ -53,9 +63,11 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
 
             config.AddInMemoryCollection(values);
         });
-        if (TestServices is { } configure)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(configure);
-        }
+            Runs.Register(services);
+            services.AddSingleton<ILogEventSink>(Logs);
+            TestServices?.Invoke(services);
+        });
     }
 }

@@ -17,9 +17,9 @@ public sealed class FileStructureTests
         var (result, lines) = await IngestorHarness.RunAsync(crlf);
 
         Assert.Equal(plainLines, lines, (a, b) => a.Field == b.Field && a.Value == b.Value && a.Timestamp == b.Timestamp && a.Tags.SequenceEqual(b.Tags));
-        Assert.Equal(expected.LinesTotal, result.LinesTotal);
-        Assert.Equal(6, result.PointsWritten);
-        Assert.Equal(0, result.TruncatedLines);
+        Assert.Equal(expected.Counters.LinesTotal, result.Counters.LinesTotal);
+        Assert.Equal(6, result.Counters.PointsWritten);
+        Assert.Equal(0, result.Counters.TruncatedLines);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class FileStructureTests
 
         var (result, lines) = await IngestorHarness.RunAsync(tsv);
 
-        Assert.Equal(1, result.LinesTotal);
+        Assert.Equal(1, result.Counters.LinesTotal);
         Assert.Equal(3, lines.Count);
         Assert.DoesNotContain(lines, l => l.Value == 9);
     }
@@ -142,14 +142,14 @@ public sealed class FileStructureTests
 
         var (result, lines) = await IngestorHarness.RunAsync(tsv);
 
-        Assert.Equal(9, result.LinesTotal);
-        Assert.Equal(1, result.InvalidTimestamps);
-        Assert.Equal(1, result.TruncatedLines);
-        Assert.Equal(2, result.LinesIgnored);
-        Assert.Equal(7, result.RowsIngested);
-        Assert.Equal(3 + 2 + 2, result.InvalidValues);
-        Assert.Equal(3 + 0 + 1 + 1 + 3 + 3 + 3, result.PointsWritten);
-        Assert.Equal(result.PointsWritten, lines.Count);
+        Assert.Equal(9, result.Counters.LinesTotal);
+        Assert.Equal(1, result.Counters.InvalidTimestamps);
+        Assert.Equal(1, result.Counters.TruncatedLines);
+        Assert.Equal(2, result.Counters.LinesIgnored);
+        Assert.Equal(7, result.Counters.RowsIngested);
+        Assert.Equal(3 + 2 + 2, result.Counters.InvalidValues);
+        Assert.Equal(3 + 0 + 1 + 1 + 3 + 3 + 3, result.Counters.PointsWritten);
+        Assert.Equal(result.Counters.PointsWritten, lines.Count);
         Assert.DoesNotContain(lines, l => l.Value == 24);
         Assert.DoesNotContain(lines, l => l.Value is 99 or 98);
         var negativeZero = Assert.Single(lines, l => l.Timestamp == 1767608400 && l.Field.EndsWith("U3_V", StringComparison.Ordinal));
@@ -176,7 +176,7 @@ public sealed class FileStructureTests
 
         var (result, _) = await IngestorHarness.RunAsync(builder.Build());
 
-        Assert.Equal(150, result.InvalidValues);
+        Assert.Equal(150, result.Counters.InvalidValues);
         Assert.Equal(21, result.Warnings.Count);
         Assert.Contains("130 more", result.Warnings[^1], StringComparison.Ordinal);
     }
@@ -195,7 +195,7 @@ public sealed class FileStructureTests
         using var stream = builder.BuildStream();
         var result = await ingestor.IngestAsync(stream, "c", null, writer.Write, TestContext.Current.CancellationToken);
 
-        Assert.Equal(300, result.PointsWritten);
+        Assert.Equal(300, result.Counters.PointsWritten);
         Assert.Equal(13, writer.Chunks.Count);
         Assert.All(writer.Chunks.SkipLast(1), c => Assert.Equal(24, c.Count(ch => ch == '\n')));
         Assert.All(writer.Chunks, c => Assert.EndsWith("\n", c, StringComparison.Ordinal));

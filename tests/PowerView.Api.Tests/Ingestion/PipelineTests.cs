@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Ingestion.Sinks;
 using PowerView.Api.Runs;
-using PowerView.Api.Tests.Influx;
+using PowerView.Api.Tests.Infrastructure.Doubles;
 using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Ingestion;
@@ -116,7 +116,7 @@ public sealed class PipelineTests
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(-60));
         await using var engine = await EngineHost.StartAsync(folder);
 
-        var run = await engine.IngestAsync(path, IngestTrigger.Sweep);
+        var run = await engine.IngestAsync(path, RunTrigger.Sweep);
 
         Assert.Equal(RunStatus.Skipped, run.Status);
         Assert.Contains("no line end", run.Message, StringComparison.Ordinal);
@@ -131,10 +131,10 @@ public sealed class PipelineTests
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(-601));
         await using var engine = await EngineHost.StartAsync(folder);
 
-        var run = await engine.IngestAsync(path, IngestTrigger.Sweep);
+        var run = await engine.IngestAsync(path, RunTrigger.Sweep);
 
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Equal((81L, 1L, 480L), (run.LinesTotal, run.TruncatedLines, run.PointsWritten));
+        Assert.Equal((81L, 1L, 480L), (run.Counters.LinesTotal, run.Counters.TruncatedLines, run.Counters.PointsWritten));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class PipelineTests
         IngestOutcome outcome;
         using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None))
         {
-            outcome = await engine.Pipeline.IngestAsync(path, IngestTrigger.Hook, TestContext.Current.CancellationToken);
+            outcome = await engine.Pipeline.IngestAsync(path, RunTrigger.Hook, TestContext.Current.CancellationToken);
         }
 
         // An exclusive lock is another run: refused at once, not waited for as a reader would be.
@@ -156,7 +156,7 @@ public sealed class PipelineTests
         Assert.Empty(clock.Delays);
         Assert.True(File.Exists(path));
         Assert.Equal(RunStatus.Success, (await engine.IngestAsync(path)).Status);
-        Assert.Equal(IngestOutcome.Gone, await engine.Pipeline.IngestAsync(path, IngestTrigger.Hook, TestContext.Current.CancellationToken));
+        Assert.Equal(IngestOutcome.Gone, await engine.Pipeline.IngestAsync(path, RunTrigger.Hook, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -190,9 +190,9 @@ public sealed class PipelineTests
         using var folder = new TempFolder();
         await using var engine = await EngineHost.StartAsync(folder);
 
-        var outcome = await engine.Pipeline.IngestAsync(path, IngestTrigger.Hook, TestContext.Current.CancellationToken);
+        var outcome = await engine.Pipeline.IngestAsync(path, RunTrigger.Hook, TestContext.Current.CancellationToken);
 
-        Assert.Equal("invalid", outcome.Kind);
+        Assert.Equal(IngestOutcomeKind.Invalid, outcome.Kind);
         Assert.Contains(reason, outcome.Problem, StringComparison.Ordinal);
     }
 
@@ -207,9 +207,9 @@ public sealed class PipelineTests
         Directory.CreateSymbolicLink(Path.Combine(folder.DataRoot, "acme", "site1", "dev"), outside);
         await using var engine = await EngineHost.StartAsync(folder);
 
-        var outcome = await engine.Pipeline.IngestAsync("acme/site1/dev/T302.tsv", IngestTrigger.Hook, TestContext.Current.CancellationToken);
+        var outcome = await engine.Pipeline.IngestAsync("acme/site1/dev/T302.tsv", RunTrigger.Hook, TestContext.Current.CancellationToken);
 
-        Assert.Equal("invalid", outcome.Kind);
+        Assert.Equal(IngestOutcomeKind.Invalid, outcome.Kind);
         Assert.Contains("symbolic link 'dev'", outcome.Problem, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outside, "T302.tsv")));
     }

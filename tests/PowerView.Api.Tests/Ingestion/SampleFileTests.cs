@@ -83,13 +83,13 @@ public sealed class SampleFileTests
 
         Assert.Equal(RunStatus.Success, run.Status);
         Assert.Null(run.Error);
-        Assert.Equal(linesTotal, run.LinesTotal);
-        Assert.Equal(rows, run.RowsIngested);
-        Assert.Equal(invalidTimestamps, run.InvalidTimestamps);
-        Assert.Equal(invalidValues, run.InvalidValues);
-        Assert.Equal(truncated, run.TruncatedLines);
-        Assert.Equal(invalidTimestamps + truncated, run.LinesIgnored);
-        Assert.Equal(points, run.PointsWritten);
+        Assert.Equal(linesTotal, run.Counters.LinesTotal);
+        Assert.Equal(rows, run.Counters.RowsIngested);
+        Assert.Equal(invalidTimestamps, run.Counters.InvalidTimestamps);
+        Assert.Equal(invalidValues, run.Counters.InvalidValues);
+        Assert.Equal(truncated, run.Counters.TruncatedLines);
+        Assert.Equal(invalidTimestamps + truncated, run.Counters.LinesIgnored);
+        Assert.Equal(points, run.Counters.PointsWritten);
         Assert.Equal(first, run.TimeStart?.ToUnixTimeSeconds());
         Assert.Equal(last, run.TimeEnd?.ToUnixTimeSeconds());
         Assert.Equal(points, run.Channels.Sum(c => c.Points));
@@ -139,8 +139,8 @@ public sealed class SampleFileTests
         var run = await engine.IngestAsync(path);
 
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Equal(0, run.PointsWritten);
-        Assert.Equal(6, run.ChannelCount);
+        Assert.Equal(0, run.Counters.PointsWritten);
+        Assert.Equal(6, run.Counters.ChannelCount);
         Assert.Contains(run.Warnings, w => w.Contains("no data rows", StringComparison.Ordinal));
     }
 
@@ -162,6 +162,6 @@ public sealed class SampleFileTests
         Assert.True(TimestampParser.TryParse(System.Text.Encoding.UTF8.GetBytes(cutTimestamp), out var wall), "the cut line starts with a full timestamp");
         var epoch = new DateTimeOffset(wall, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.DoesNotContain(engine.SinkLines("acme"), l => l.EndsWith(" " + epoch, StringComparison.Ordinal));
-        Assert.Equal(1, run.TruncatedLines);
+        Assert.Equal(1, run.Counters.TruncatedLines);
     }
 }

@@ -53,8 +53,7 @@ public sealed class BackgroundPriorityTests
         var path = folder.PlaceSample("company1/T302_251012_031720.tsv");
         // The run is published by the pipeline itself, on the thread that ingested: the match runs there.
         var niceness = -1;
-        var recorded = app.Services.GetRequiredService<RunNotifications>().WaitForAsync(
-            r => { niceness = CurrentNice(); return true; }, TestContext.Current.CancellationToken);
+        var recorded = app.Runs.WaitForAsync(r => { niceness = CurrentNice(); return true; });
 
         await HookCalls.PostAsync(client, HookCalls.Upload(path));
         var run = await recorded;

@@ -10,7 +10,7 @@ using Npgsql;
 using PowerView.Api.Jobs;
 using PowerView.Api.Runs;
 using PowerView.Api.Tests.Infrastructure;
-using PowerView.Api.Tests.RealServers;
+using PowerView.Api.Tests.Infrastructure.Servers;
 
 namespace PowerView.Api.Tests.Jobs;
 
@@ -45,12 +45,12 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("queued", answer.GetProperty("status").GetString());
-        Assert.Equal((RunStatus.Success, "hook"), (run.Status, run.Trigger));
+        Assert.Equal((RunStatus.Success, RunTrigger.Hook), (run.Status, run.Trigger));
         Assert.False(File.Exists(path));
         Assert.True(File.Exists(Path.Combine(folder.DataRoot, "acme/site1/02000800/parsed", FileName)));
         var lines = LineProtocolFiles(folder).SelectMany(File.ReadAllLines).ToList();
-        Assert.Equal(run.PointsWritten, lines.Count);
-        Assert.True(run.PointsWritten > 4000);
+        Assert.Equal(run.Counters.PointsWritten, lines.Count);
+        Assert.True(run.Counters.PointsWritten > 4000);
         // In PostgreSQL: Hangfire's schema with the one job, succeeded, and no claim or claim lock left behind.
         Assert.Equal(SucceededState.StateName, await CommittedStateAsync(database, jobId, SucceededState.StateName));
         Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM hangfire.job"));
@@ -84,7 +84,7 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         // Every answer that names a job names the same one, whichever instance gave it.
         Assert.All(answers.Where(x => x.Body.TryGetProperty("jobId", out JsonElement _)), x => Assert.Equal(jobId, x.Body.GetProperty("jobId").GetString()));
         Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM hangfire.job"));
-        var runs = a.Runs(FileName).Concat(b.Runs(FileName)).ToList();
+        var runs = a.Runs.Of(FileName).Concat(b.Runs.Of(FileName)).ToList();
         Assert.Equal(RunStatus.Success, Assert.Single(runs).Status);
         Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(path)!, "parsed")));
         Assert.False(File.Exists(path));
@@ -121,7 +121,7 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         {
             var name = Path.GetFileName(path);
             var device = Path.GetFileName(Path.GetDirectoryName(path))!;
-            var runs = a.Runs(name).Concat(b.Runs(name)).Where(r => r.DeviceMasterSn == device).ToList();
+            var runs = a.Runs.Of(name).Concat(b.Runs.Of(name)).Where(r => r.DeviceMasterSn == device).ToList();
             Assert.Equal(RunStatus.Success, Assert.Single(runs).Status);
             Assert.False(File.Exists(path));
             Assert.Equal([name], Directory.GetFiles(Path.Combine(Path.GetDirectoryName(path)!, "parsed")).Select(Path.GetFileName));
@@ -152,7 +152,7 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM hangfire.server WHERE data::text LIKE '%\"ingest\"%'"));
         Assert.Equal((HttpStatusCode.OK, "queued"), (code, answer.GetProperty("status").GetString()));
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Empty(a.Runs(FileName));
+        Assert.Empty(a.Runs.Of(FileName));
         Assert.True(File.Exists(Path.Combine(instances.FolderA.DataRoot, "acme/site1/02000800/parsed", FileName)));
         Assert.Empty(LineProtocolFiles(instances.FolderA));
         Assert.Single(LineProtocolFiles(instances.FolderB));

@@ -50,7 +50,7 @@ public sealed class RetryTests
         Assert.Equal(jobId, whileWaiting.GetProperty("jobId").GetString());
         Assert.Equal((0, 1), (sweepWhileWaiting.Queued, sweepWhileWaiting.Duplicate));
         Assert.Equal(RunStatus.Success, retried.Status);
-        Assert.Equal("retry", retried.Trigger);
+        Assert.Equal(RunTrigger.Retry, retried.Trigger);
         Assert.False(File.Exists(path));
         Assert.Equal(1, app.JobCount());
     }
@@ -71,7 +71,7 @@ public sealed class RetryTests
         var (_, queued) = await HookCalls.PostAsync(client, HookCalls.Upload(path));
         var jobId = queued.GetProperty("jobId").GetString();
         await states.WaitForAsync(FailedState.StateName, jobId);
-        var deferredRuns = app.Runs("T302_251012_031720.tsv").Count(r => r.Status == RunStatus.Deferred);
+        var deferredRuns = app.Runs.Of("T302_251012_031720.tsv").Count(r => r.Status == RunStatus.Deferred);
         var stayed = File.Exists(path);
         var sweep = app.Services.GetRequiredService<Sweeper>().Sweep(TestContext.Current.CancellationToken);
 

@@ -25,12 +25,12 @@ public sealed class SweepTests
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
         await using var after = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Ingestion:SettleSeconds"] = "10" });
         using var _ = after.CreateClient();
-        var sweep = await after.Services.GetRequiredService<Sweeper>().WaitForSweepAsync(1, TestContext.Current.CancellationToken);
+        var sweep = await after.Logs.WaitForSweepAsync(1);
         var run = await after.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
 
         Assert.Equal((1, 1), (sweep.Found, sweep.Queued));
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Equal("sweep", run.Trigger);
+        Assert.Equal(RunTrigger.Sweep, run.Trigger);
         Assert.False(File.Exists(path));
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "parsed", "T302_251012_031720.tsv")));
     }
@@ -50,15 +50,15 @@ public sealed class SweepTests
         File.SetLastWriteTimeUtc(path, clock.GetUtcNow().UtcDateTime);
         var sweeper = app.Services.GetRequiredService<Sweeper>();
 
-        var first = await sweeper.WaitForSweepAsync(1, TestContext.Current.CancellationToken);
+        var first = await app.Logs.WaitForSweepAsync(1);
         clock.Advance(TimeSpan.FromSeconds(60));
-        var second = await sweeper.WaitForSweepAsync(2, TestContext.Current.CancellationToken);
+        var second = await app.Logs.WaitForSweepAsync(2);
         var run = await app.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
 
         Assert.Equal((1, 0, 1), (first.Found, first.Queued, first.NotReady));
         Assert.Equal((1, 1, 0), (second.Found, second.Queued, second.NotReady));
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Equal("sweep", run.Trigger);
+        Assert.Equal(RunTrigger.Sweep, run.Trigger);
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public sealed class SweepTests
         File.SetLastWriteTimeUtc(path, clock.GetUtcNow().UtcDateTime);
         var sweeper = app.Services.GetRequiredService<Sweeper>();
 
-        var first = await sweeper.WaitForSweepAsync(1, TestContext.Current.CancellationToken);
+        var first = await app.Logs.WaitForSweepAsync(1);
         clock.Advance(TimeSpan.FromSeconds(11));
-        var second = await sweeper.WaitForSweepAsync(2, TestContext.Current.CancellationToken);
+        var second = await app.Logs.WaitForSweepAsync(2);
         var run = await app.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
 
         Assert.Equal((0, 1), (first.Queued, first.NotReady));
@@ -104,17 +104,17 @@ public sealed class SweepTests
         File.SetLastWriteTimeUtc(path, clock.GetUtcNow().UtcDateTime);
         var sweeper = app.Services.GetRequiredService<Sweeper>();
 
-        await sweeper.WaitForSweepAsync(1, TestContext.Current.CancellationToken);
+        await app.Logs.WaitForSweepAsync(1);
         clock.Advance(TimeSpan.FromSeconds(60));
-        var settled = await sweeper.WaitForSweepAsync(2, TestContext.Current.CancellationToken);
+        var settled = await app.Logs.WaitForSweepAsync(2);
         clock.Advance(TimeSpan.FromSeconds(600));
-        var graced = await sweeper.WaitForSweepAsync(3, TestContext.Current.CancellationToken);
+        var graced = await app.Logs.WaitForSweepAsync(3);
         var run = await app.WaitForRunAsync(r => r.FileName == "T302_251101_031719.tsv");
 
         Assert.Equal((0, 1), (settled.Queued, settled.NotReady));
         Assert.Equal((1, 0), (graced.Queued, graced.NotReady));
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Equal(1, run.TruncatedLines);
+        Assert.Equal(1, run.Counters.TruncatedLines);
     }
 
     /// <summary>

@@ -31,13 +31,13 @@ public sealed class HookIngestionTests
         Assert.False(string.IsNullOrEmpty(answer.GetProperty("jobId").GetString()));
         Assert.Equal(Relative, answer.GetProperty("path").GetString());
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Equal("hook", run.Trigger);
+        Assert.Equal(RunTrigger.Hook, run.Trigger);
         Assert.Equal(("acme", "site1", "02000800"), (run.Company, run.Campaign, run.DeviceMasterSn));
         Assert.False(File.Exists(path));
         Assert.True(File.Exists(Path.Combine(folder.DataRoot, "acme/site1/02000800/parsed/T302_251012_031720.tsv")));
         var lines = Directory.GetFiles(Path.Combine(folder.StateDir, "lineprotocol", "acme"), "*.lp").SelectMany(File.ReadAllLines).ToList();
-        Assert.Equal(run.PointsWritten, lines.Count);
-        Assert.True(run.PointsWritten > 4000);
+        Assert.Equal(run.Counters.PointsWritten, lines.Count);
+        Assert.True(run.Counters.PointsWritten > 4000);
         Assert.All(lines, l => Assert.StartsWith("electrical,campaign=site1,", l, StringComparison.Ordinal));
         // The job is a batch of one: its tsv_parser_run summary is in the meta bucket next to the file's point.
         var meta = Directory.GetFiles(Path.Combine(folder.StateDir, "lineprotocol", "powerview_meta")).SelectMany(File.ReadAllLines).ToList();
@@ -139,7 +139,7 @@ public sealed class HookIngestionTests
         Assert.All(statuses, s => Assert.Contains(s, new[] { "queued", "duplicate", "ignored" }));
         Assert.Equal(1, app.JobCount());
         Assert.Equal(RunStatus.Success, run.Status);
-        Assert.Single(app.Runs("T302_251012_031720.tsv"));
+        Assert.Single(app.Runs.Of("T302_251012_031720.tsv"));
         Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(path)!, "parsed")));
         Assert.Single(Directory.GetFiles(Path.Combine(folder.StateDir, "lineprotocol", "acme")));
     }
@@ -186,10 +186,10 @@ public sealed class HookIngestionTests
 
         Assert.All(answers, a => Assert.Equal("queued", a.Body.GetProperty("status").GetString()));
         Assert.Equal((RunStatus.Success, RunStatus.Success), (runA.Status, runB.Status));
-        Assert.NotEqual(runA.PointsWritten, runB.PointsWritten);
+        Assert.NotEqual(runA.Counters.PointsWritten, runB.Counters.PointsWritten);
         Assert.False(File.Exists(pathA));
         Assert.False(File.Exists(pathB));
-        Assert.Single(appA.Runs("T302_251012_031720.tsv"));
-        Assert.Single(appB.Runs("T302_251012_031720.tsv"));
+        Assert.Single(appA.Runs.Of("T302_251012_031720.tsv"));
+        Assert.Single(appB.Runs.Of("T302_251012_031720.tsv"));
     }
 }

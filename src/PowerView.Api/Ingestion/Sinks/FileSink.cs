@@ -11,7 +11,7 @@ internal sealed class FileSink(PowerViewPaths paths) : ILineProtocolSink
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
-    public string Description => $"line-protocol files under {paths.LineProtocolDir}";
+    public string Description => $"line-protocol files under {paths.LineProtocolDir()}";
 
     public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ internal sealed class FileSink(PowerViewPaths paths) : ILineProtocolSink
     {
         try
         {
-            Directory.CreateDirectory(paths.LineProtocolDir);
+            Directory.CreateDirectory(paths.LineProtocolDir());
             return Task.FromResult(new SinkHealth(true, Description));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -65,5 +65,5 @@ internal sealed class FileSink(PowerViewPaths paths) : ILineProtocolSink
         }
     }
 
-    private string BucketDir(string bucket) => Path.Combine(paths.LineProtocolDir, bucket);
+    private string BucketDir(string bucket) => Path.Combine(paths.LineProtocolDir(), bucket);
 }

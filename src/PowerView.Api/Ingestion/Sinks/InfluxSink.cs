@@ -40,8 +40,8 @@ internal sealed class InfluxSink : ILineProtocolSink, IDisposable
 
     public string Description => $"InfluxDB {_options.Url} org '{_options.Org}'";
 
-    /// <summary>Backoff before try n+1 (1 s, 2 s, 4 s … capped at 30 s); tests shorten it.</summary>
-    internal Func<int, TimeSpan> Backoff { get; set; } = attempt => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
+    /// <summary>Backoff before try n+1: 1 s, 2 s, 4 s … capped at 30 s (on the injected clock).</summary>
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
     public async Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken)
     {

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
+
+namespace PowerView.Api.Hosting.Security;
+
+/// <summary>
+/// Reads <c>Authorization: Bearer &lt;key&gt;</c> and compares it in constant time with
+/// <c>PowerView:AdminKey</c> and every <c>PowerView:CompanyKeys:&lt;company&gt;</c>. The admin gets the
+/// role <c>admin</c>; a company key gets the claim <c>company=&lt;name&gt;</c>. A missing or wrong key is
+/// answered 401 ProblemDetails with <c>WWW-Authenticate: Bearer</c>. Keys are never logged.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptionsMonitor<PowerViewOptions> powerView,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var presented = Hash(header[BearerPrefix.Length..].Trim());
+        var settings = powerView.CurrentValue;
+        // Every key is compared, whichever matches, so the time taken says nothing about which one is close.
+        var isAdmin = Matches(presented, settings.AdminKey);
+        string? company = null;
+        foreach (var (name, key) in settings.CompanyKeys)
+        {
+            if (Matches(presented, key))
+            {
+                company = name;
+            }
+        }
+
+        if (!isAdmin && company is null)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("the bearer key is not a monitoring key"));
+        }
+
+        var claims = isAdmin
+            ? new[] { new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, ApiKeys.AdminRole) }
+            : [new Claim(ClaimTypes.Name, "company:" + company), new Claim(ApiKeys.CompanyClaim, company!)];
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var wrongKey = result.Failure is not null;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = wrongKey ? "Bearer error=\"invalid_token\"" : "Bearer";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = wrongKey
+                    ? "The bearer key is not accepted."
+                    : "Send 'Authorization: Bearer <key>' with the admin key or a company key.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "This endpoint needs the admin key.",
+            },
+        });
+    }
+
+    private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
+
+    // Hashing first gives both sides the same length, so FixedTimeEquals never returns early on a length mismatch.
+    private static bool Matches(byte[] presented, string? key) =>
+        !string.IsNullOrEmpty(key) && CryptographicOperations.FixedTimeEquals(presented, Hash(key));
+}

@@ -1,0 +1,10 @@
+using PowerView.Api.Configuration;
+
+namespace PowerView.Api.Ingestion;
+
+/// <summary>What ingestion keeps under <c>PowerView:StateDir</c>.</summary>
+internal static class IngestionPaths
+{
+    /// <summary>The line-protocol sink (no <c>Influx:Url</c>): <c>lineprotocol/&lt;bucket&gt;/&lt;stream&gt;.lp</c>.</summary>
+    public static string LineProtocolDir(this PowerViewPaths paths) => Path.Combine(paths.StateDir, "lineprotocol");
+}

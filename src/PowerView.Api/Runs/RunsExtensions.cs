@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PowerView.Api.Configuration;
+using PowerView.Api.Runs.Api;
+using PowerView.Api.Runs.Retention;
+using PowerView.Api.Runs.Storage;
+
+namespace PowerView.Api.Runs;
+
+internal static class RunsExtensions
+{
+    /// <summary>
+    /// The run history: <c>Runs</c> options, the store (its schema migrated before anything runs), the recorder every
+    /// feature records its runs with, the store's health check, and in the web host the run metrics and the retention.
+    /// </summary>
+    public static IHostApplicationBuilder AddRuns(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<RunsOptions, RunsOptionsValidation>(RunsOptions.SectionName);
+        services.AddSingleton<IRunStore, SqliteRunStore>();
+        services.AddSingleton<RunRecorder>();
+        services.AddHostedService<RunStoreInitializer>();
+        services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("runStore");
+        if (builder.ServiceMode() == ServiceMode.Web)
+        {
+            services.AddSingleton<RunMetrics>();
+            // The history behind the API is kept Runs:RetentionDays; the CLI verbs never purge.
+            services.AddSingleton<RunRetention>();
+            services.AddHostedService<RunRetentionService>();
+        }
+
+        return builder;
+    }
+
+    /// <summary><c>/api/runs</c>, <c>/api/runs/{id}</c>, <c>/api/errors</c>, <c>/api/campaigns…</c>, <c>/api/stats/daily</c>.</summary>
+    public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder app)
+    {
+        app.MapRunsApi();
+        return app;
+    }
+
+    /// <summary>Creates the state folder and migrates the run store before the first run can be recorded.</summary>
+    private sealed class RunStoreInitializer(IRunStore store, PowerViewPaths paths) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            Directory.CreateDirectory(paths.StateDir);
+            await store.InitializeAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The run store answers a query.</summary>
+    private sealed class RunStoreHealthCheck(IRunStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await store.PingAsync(cancellationToken)
+                    ? HealthCheckResult.Healthy("run store answers")
+                    : HealthCheckResult.Unhealthy("run store gave an unexpected answer");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("run store unavailable: " + ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json;
+using PowerView.Api.Tests.Infrastructure;
+
+namespace PowerView.Api.Tests.Hosting;
+
+public sealed class OpenApiTests
+{
+    [Fact]
+    public async Task TheDocumentDescribesEveryMonitoringEndpointWithTheBearerScheme()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var client = app.CreateClient();
+
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/runs", "/api/runs/{id}", "/api/errors", "/api/campaigns", "/api/campaigns/{company}/{campaign}", "/api/stats/daily", "/metrics" })
+        {
+            var get = paths.GetProperty(path).GetProperty("get");
+            Assert.False(string.IsNullOrWhiteSpace(get.GetProperty("summary").GetString()), path);
+            Assert.False(string.IsNullOrWhiteSpace(get.GetProperty("description").GetString()), path);
+            Assert.True(get.GetProperty("responses").TryGetProperty("401", out _), path + " documents 401");
+            Assert.Equal("Bearer", get.GetProperty("security")[0].EnumerateObject().Single().Name);
+        }
+
+        var parameters = paths.GetProperty("/api/runs").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(["company", "campaign", "device", "file", "status", "kind", "from", "to", "limit"], parameters);
+        Assert.True(paths.GetProperty("/api/runs").GetProperty("get").GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(paths.GetProperty("/api/runs/{id}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.False(paths.GetProperty("/health").GetProperty("get").TryGetProperty("security", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerUiReadsTheDocumentAndTheRootRedirectsToIt()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var root = await client.GetAsync("/", TestContext.Current.CancellationToken);
+        var ui = await client.GetStringAsync("/swagger/index.html", TestContext.Current.CancellationToken);
+        var config = await client.GetStringAsync("/swagger/index.js", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+        Assert.Equal("/swagger", root.Headers.Location?.OriginalString);
+        Assert.Contains("swagger-ui", ui, StringComparison.Ordinal);
+        Assert.Contains("/openapi/v1.json", config, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using PowerView.Api.Ingestion;
+using PowerView.Api.Runs;
+using PowerView.Api.Tests.Infrastructure;
+
+namespace PowerView.Api.Tests.Runs;
+
+public sealed class RestartDurabilityTests
+{
+    [Fact]
+    public async Task RunsErrorsAndCampaignsOfRealUploadsAreStillThereAfterARestart()
+    {
+        using var folder = new TempFolder();
+        var good1 = folder.PlaceSample("0_camp_base-parsed/T302_251026_031500.tsv", device: "02001283");
+        var good2 = folder.PlaceSample("company1/T302_251012_031720.tsv", company: "company1", campaign: "c1", device: "02001171");
+        var empty = folder.PlaceSample("0_camp_base-error/T302_260109_120045.tsv", device: "02001283");
+        var ct = TestContext.Current.CancellationToken;
+
+        string before;
+        string campaignsBefore;
+        string reportBefore;
+        string errorId;
+        await using (var first = new PowerViewApplication(folder, RunsApi.NoSweep))
+        {
+            var pipeline = first.Services.GetRequiredService<IngestionPipeline>();
+            foreach (var path in new[] { good1, good2, empty })
+            {
+                Assert.Equal(IngestOutcomeKind.Completed, (await pipeline.IngestAsync(path, RunTrigger.Hook, ct)).Kind);
+            }
+
+            using var client = first.CreateClient(PowerViewApplication.AdminKey);
+            before = (await client.GetJsonAsync("/api/runs")).ToString();
+            campaignsBefore = (await client.GetJsonAsync("/api/campaigns/acme/site1")).ToString();
+            errorId = Assert.Single(await client.GetRunsAsync("/api/errors")).Id;
+            reportBefore = (await client.GetJsonAsync("/api/runs/" + errorId)).ToString();
+        }
+
+        await using var second = new PowerViewApplication(folder, RunsApi.NoSweep);
+        using var again = second.CreateClient(PowerViewApplication.AdminKey);
+        var runs = await again.GetRunsAsync("/api/runs");
+        var campaign = await again.GetJsonAsync("/api/campaigns/acme/site1");
+
+        Assert.Equal(before, (await again.GetJsonAsync("/api/runs")).ToString());
+        Assert.Equal(reportBefore, (await again.GetJsonAsync("/api/runs/" + errorId)).ToString());
+        Assert.Equal(3, runs.Count);
+        Assert.Equal(2, runs.Count(r => r.Status == RunStatus.Success));
+        var error = Assert.Single(await again.GetRunsAsync("/api/errors"));
+        Assert.Equal(("T302_260109_120045.tsv", "acme/site1/02001283/error/T302_260109_120045.tsv"), (error.FileName, error.MovedTo));
+        Assert.False(string.IsNullOrWhiteSpace(error.Error));
+        Assert.Equal("T302_251026_031500.tsv", campaign.GetProperty("lastSuccessFile").GetString());
+        Assert.Equal(error.Error, campaign.GetProperty("lastError").GetString());
+        // Everything but the clock-dependent field is the same as before the restart.
+        Assert.Equal(WithoutAge(campaignsBefore), WithoutAge(campaign.ToString()));
+    }
+
+    [Fact]
+    public async Task TheFullReportOfARealRunHasItsChannels()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PlaceSample("company1/T302_251012_031720.tsv", company: "company1", campaign: "c1", device: "02001171");
+        await using var app = new PowerViewApplication(folder, RunsApi.NoSweep);
+        var outcome = await app.Services.GetRequiredService<IngestionPipeline>().IngestAsync(path, RunTrigger.Hook, TestContext.Current.CancellationToken);
+        using var client = app.CreateClient(PowerViewApplication.Company1Key);
+
+        var report = await client.GetJsonAsync("/api/runs/" + outcome.Run!.Id);
+
+        Assert.Equal("success", report.GetProperty("status").GetString());
+        Assert.Equal(outcome.Run.Counters.ChannelCount, report.GetProperty("channels").GetArrayLength());
+        Assert.True(report.GetProperty("channels").GetArrayLength() > 0);
+        Assert.Equal(outcome.Run.Counters.PointsWritten, report.GetProperty("pointsWritten").GetInt64());
+    }
+
+    private static string WithoutAge(string campaignJson)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(campaignJson)!.AsObject();
+        node.Remove("secondsSinceLastSuccess");
+        return node.ToJsonString();
+    }
+}
