@@ -36,6 +36,30 @@ public sealed class OpenApiTests
     }
 
     [Fact]
+    public async Task TheDocumentHasEveryOperationOfTheServiceAndTheRunEnumsAsTheirWireNames()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var client = app.CreateClient();
+
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(method => $"{method.Name.ToUpperInvariant()} {path.Name}"))
+            .Order(StringComparer.Ordinal);
+        // The whole public surface: a change here is a change of the interface (docs/interface.md), never a side effect.
+        Assert.Equal(
+        [
+            "GET /alive", "GET /api/campaigns", "GET /api/campaigns/{company}/{campaign}", "GET /api/errors", "GET /api/runs",
+            "GET /api/runs/{id}", "GET /api/stats/daily", "GET /health", "GET /metrics", "POST /hooks/sftpgo",
+        ], operations);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(["success", "error", "deferred", "skipped"], schemas.GetProperty("RunStatus").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["ingest", "provision"], schemas.GetProperty("RunKind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["hook", "sweep", "cli", "retry"], schemas.GetProperty("RunTrigger").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task SwaggerUiReadsTheDocumentAndTheRootRedirectsToIt()
     {
         using var folder = new TempFolder();
