@@ -10,7 +10,7 @@ namespace PowerView.Api.Tests.Infrastructure.Servers;
 /// <c>scanFields</c>, <c>unescapeTag</c>) is the code InfluxDB 2.x runs (docs/influxdb.md §4). Bodies go to
 /// the 1.x <c>/write</c>, values come back through InfluxQL <c>/query</c>.
 /// </summary>
-public sealed class InfluxdServer : ServerProcess
+public sealed class InfluxdServer : HttpServerProcess
 {
     protected override string BinaryName => "influxd";
 

@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
-
-using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Infrastructure.Servers;
 
@@ -18,53 +13,29 @@ namespace PowerView.Api.Tests.Infrastructure.Servers;
 /// also owns the data folder since initdb creates it. Tests get their own database each (<see cref="CreateDatabaseAsync"/>).
 /// A missing binary skips with the install hint, or fails under <c>CI=true</c> (<see cref="Require"/>).
 /// </summary>
-public sealed class PostgreSqlServer : IAsyncLifetime
+public sealed class PostgreSqlServer : ServerProcess
 {
     private const string PreferredVersion = "15";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    // Enough for every test of the class to find its database's errors (ErrorsIn); a failure prints the last ones.
-    private const int KeptLogLines = 5000;
-    private const int PrintedLogLines = 300;
 
-    private readonly ConcurrentQueue<string> _log = new();
-    private Process? _process;
     private string? _bin;
     private int _databases;
-
-    /// <summary>Why the tests cannot run here (PostgreSQL not installed), or null.</summary>
-    public string? MissingReason { get; private set; }
-
-    public int Port { get; private set; }
 
     /// <summary>The server's major version (the folder under /usr/lib/postgresql).</summary>
     public string Version => _bin is null ? "?" : Path.GetFileName(Path.GetDirectoryName(_bin)!);
 
-    /// <summary>The cluster: created by initdb (as the postgres user when we are root), in memory when the machine has /dev/shm.</summary>
-    public string DataDir { get; } = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "powerview-postgres-" + Guid.NewGuid().ToString("N"));
-
     /// <summary>Connection string of the <c>postgres</c> maintenance database.</summary>
     public string AdminConnectionString => ConnectionString("postgres");
 
-    public void Require()
-    {
-        if (MissingReason is not null)
-        {
-            throw InstalledTools.SkipOrFail(MissingReason);
-        }
-    }
+    protected override string Name => $"PostgreSQL {Version} (127.0.0.1:{Port}, {DataDir})";
 
-    /// <summary>The last lines the server and its tools printed, for failure messages.</summary>
-    public string RecentLog()
-    {
-        var lines = _log.TakeLast(PrintedLogLines).ToList();
-        return $"--- last {lines.Count} lines of PostgreSQL {Version} (127.0.0.1:{Port}, {DataDir}) ---\n" + string.Join('\n', lines);
-    }
+    // Enough for every test of the class to find its database's errors (ErrorsIn); a failure prints the last ones.
+    protected override (int Kept, int Printed) LogLines => (5000, 300);
 
     /// <summary>The server's <c>ERROR</c> lines for the database of <paramref name="connectionString"/> (a statement that failed).</summary>
     public IReadOnlyList<string> ErrorsIn(string connectionString)
     {
         var marker = $" {new NpgsqlConnectionStringBuilder(connectionString).Database} ERROR:  ";
-        return _log.Where(l => l.Contains(marker, StringComparison.Ordinal)).Select(l => l[(l.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..]).ToList();
+        return LogLinesKept.Where(l => l.Contains(marker, StringComparison.Ordinal)).Select(l => l[(l.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..]).ToList();
     }
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
@@ -87,15 +58,14 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
-    public async ValueTask InitializeAsync()
+    protected override string? FindProgram()
     {
         _bin = FindBinaries();
-        if (_bin is null)
-        {
-            MissingReason = "PostgreSQL not installed (no /usr/lib/postgresql/*/bin/postgres): apt-get install postgresql";
-            return;
-        }
+        return _bin is null ? "PostgreSQL not installed (no /usr/lib/postgresql/*/bin/postgres): apt-get install postgresql" : null;
+    }
 
+    protected override async Task PrepareAsync()
+    {
         // initdb creates the folder itself (as the postgres user when we are root): /dev/shm and /tmp let anyone do that.
         var initdb = await RunToEndAsync(Command("initdb",
             "-D", DataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"));
@@ -103,54 +73,37 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         {
             throw new InvalidOperationException($"initdb exited with {initdb}\n{RecentLog()}");
         }
-
-        // A free port can be taken by someone else between our probe and the server's bind: try again then.
-        for (var attempt = 1; ; attempt++)
-        {
-            Port = FreePort();
-            var info = Command("postgres",
-                "-D", DataDir, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                // Speed over durability: the cluster is deleted at the end anyway.
-                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                "-c", "max_connections=200", "-c", "log_min_messages=warning",
-                // The database in each session's lines, so a test can find the errors of its own database.
-                "-c", "log_line_prefix=%m [%p] %q%d ");
-            _process = Process.Start(info) ?? throw new InvalidOperationException("postgres did not start");
-            _process.OutputDataReceived += (_, e) => Keep(e.Data);
-            _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            if (await WaitUntilReadyAsync(_process))
-            {
-                return;
-            }
-
-            await StopAsync();
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException($"PostgreSQL did not accept connections within {StartTimeout.TotalSeconds} s\n{RecentLog()}");
-            }
-        }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override ProcessStartInfo StartInfo(int port) => Command("postgres",
+        "-D", DataDir, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+        // Speed over durability: the cluster is deleted at the end anyway.
+        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+        "-c", "max_connections=200", "-c", "log_min_messages=warning",
+        // The database in each session's lines, so a test can find the errors of its own database.
+        "-c", "log_line_prefix=%m [%p] %q%d ");
+
+    protected override async Task<bool> IsReadyAsync()
     {
-        // Pooled connections of the tests' hosts point at this server: drop them before it goes.
-        NpgsqlConnection.ClearAllPools();
-        await StopAsync();
         try
         {
-            if (Directory.Exists(DataDir))
-            {
-                Directory.Delete(DataDir, recursive: true);
-            }
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString);
+            await connection.OpenAsync();
+            return true;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            // Left for the OS temp cleaner (a non-root run cannot always delete what the server left).
+            return false; // Not listening yet, or still starting up ("the database system is starting up").
         }
     }
+
+    /// <summary>An orderly immediate shutdown (the postmaster removes its shared memory and socket lock); the base kills it if that does not do it.</summary>
+    protected override Task ShutDownAsync(Process process) =>
+        RunToEndAsync(Command("pg_ctl", "stop", "-D", DataDir, "-m", "immediate", "-w", "-t", "10"));
+
+    /// <summary>Pooled connections of the tests' hosts point at this server: dropped when it goes.</summary>
+    protected override void DisposeClients() => NpgsqlConnection.ClearAllPools();
 
     /// <summary>Runs a PostgreSQL program, as the postgres user when we are root (PostgreSQL refuses root).</summary>
     private ProcessStartInfo Command(string program, params string[] arguments)
@@ -158,9 +111,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         var binary = Path.Combine(_bin!, program);
         var info = new ProcessStartInfo
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             // The postgres user cannot enter the test's working folder (under /root in CI).
             WorkingDirectory = "/",
         };
@@ -188,87 +138,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         return info;
     }
 
-    private async Task<int> RunToEndAsync(ProcessStartInfo info)
-    {
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start");
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{string.Join(' ', info.ArgumentList)} did not end within {StartTimeout.TotalSeconds} s\n{RecentLog()}");
-        }
-
-        return process.ExitCode;
-    }
-
-    private async Task<bool> WaitUntilReadyAsync(Process process)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout && !process.HasExited)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString);
-                await connection.OpenAsync();
-                return true;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                // Not listening yet, or still starting up ("the database system is starting up").
-            }
-
-            // Polling the server's readiness (bounded by StartTimeout), not sleeping as synchronisation.
-            await Task.Delay(50);
-        }
-
-        return false;
-    }
-
-    private async Task StopAsync()
-    {
-        if (_process is not { } process)
-        {
-            return;
-        }
-
-        _process = null;
-        try
-        {
-            if (!process.HasExited)
-            {
-                // An orderly immediate shutdown (the postmaster removes its shared memory and socket lock), and
-                // a kill if that does not do it within the bound.
-                await RunToEndAsync(Command("pg_ctl", "stop", "-D", DataDir, "-m", "immediate", "-w", "-t", "10"));
-            }
-
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await process.WaitForExitAsync(wait.Token);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
-
     private static string? FindBinaries()
     {
         const string root = "/usr/lib/postgresql";
@@ -283,25 +152,5 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             .OrderByDescending(b => Path.GetFileName(Path.GetDirectoryName(b)) == PreferredVersion)
             .ThenByDescending(b => int.TryParse(Path.GetFileName(Path.GetDirectoryName(b)), out var v) ? v : 0)
             .FirstOrDefault();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _log.Enqueue(line);
-        while (_log.Count > KeptLogLines && _log.TryDequeue(out _))
-        {
-        }
     }
 }

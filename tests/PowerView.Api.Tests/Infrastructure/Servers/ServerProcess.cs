@@ -2,43 +2,39 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Infrastructure.Servers;
 
 /// <summary>
-/// A real server binary from a Debian package, started for one test class (class fixture) on free
-/// loopback ports with its own temporary data folder, killed and deleted afterwards. Readiness is a
-/// poll of <c>/ping</c> with a bounded timeout. A missing binary is not an error here: tests call
-/// <see cref="Require"/>, which skips with the install hint, or fails when <c>CI=true</c>.
+/// A real server program from a Debian package, started for one test class (class fixture) on a free loopback port
+/// with its own temporary data folder, stopped and deleted afterwards. Readiness is a probe of the server itself,
+/// polled with a bound. A missing program is not an error here: tests call <see cref="Require"/>, which skips with
+/// the install hint, or fails when <c>CI=true</c>.
 /// </summary>
 public abstract class ServerProcess : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private const int KeptLogLines = 400;
+    protected static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
 
-    /// <summary>Executable name, looked up on PATH.</summary>
-    protected abstract string BinaryName { get; }
-
-    /// <summary>The Debian package that provides it.</summary>
-    protected abstract string PackageName { get; }
-
-    /// <summary>Why the tests cannot run here (binary not installed), or null.</summary>
+    /// <summary>Why the tests cannot run here (the program is not installed), or null.</summary>
     public string? MissingReason { get; private set; }
 
-    public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
+    public int Port { get; private set; }
 
     /// <summary>The server's data, in memory when the machine has /dev/shm: the servers fsync every write, which
-    /// costs tens of milliseconds per request on a disk and nothing on tmpfs.</summary>
-    public string DataDir { get; } = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "powerview-servers", Guid.NewGuid().ToString("N"));
+    /// costs tens of milliseconds per request on a disk and nothing on tmpfs.
+    /// Directly in the shared temporary folder, which anyone may create in (PostgreSQL's initdb runs as another user).</summary>
+    public string DataDir { get; } = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "powerview-server-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>An HTTP client for the server (no proxy: loopback only).</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>What the log lines are headed with: the program and where it listens.</summary>
+    protected abstract string Name { get; }
 
-    /// <summary>Skips the calling test with a visible reason when the binary is missing, or fails it under CI.</summary>
+    /// <summary>How many of the server's lines are kept (the last ones), and how many a failure prints.</summary>
+    protected virtual (int Kept, int Printed) LogLines => (400, 400);
+
+    /// <summary>Skips the calling test with a visible reason when the program is missing, or fails it under CI.</summary>
     public void Require()
     {
         if (MissingReason is not null)
@@ -47,36 +43,30 @@ public abstract class ServerProcess : IAsyncLifetime
         }
     }
 
-    /// <summary>The last lines the server printed (stdout and stderr), for failure messages.</summary>
-    public string RecentLog() => $"--- last {_log.Count} lines of {BinaryName} ({BaseUrl}) ---\n" + string.Join('\n', _log);
+    /// <summary>The last lines the server and its tools printed (stdout and stderr), for failure messages.</summary>
+    public string RecentLog()
+    {
+        var lines = _log.TakeLast(LogLines.Printed).ToList();
+        return $"--- last {lines.Count} lines of {Name} ---\n" + string.Join('\n', lines);
+    }
+
+    /// <summary>Every line kept, for tests that look for a server's own messages.</summary>
+    protected IEnumerable<string> LogLinesKept => _log;
 
     public async ValueTask InitializeAsync()
     {
-        var binary = InstalledTools.FindOnPath(BinaryName);
-        if (binary is null)
+        MissingReason = FindProgram();
+        if (MissingReason is not null)
         {
-            MissingReason = $"{BinaryName} not installed: apt-get install {PackageName}";
             return;
         }
 
-        Directory.CreateDirectory(DataDir);
+        await PrepareAsync();
         // A free port can be taken by someone else between our probe and the server's bind: try again then.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
-            var info = new ProcessStartInfo(binary)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            Configure(info, port);
-            BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-            _process = Process.Start(info) ?? throw new InvalidOperationException($"{binary} did not start");
-            _process.OutputDataReceived += (_, e) => Keep(e.Data);
-            _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
+            Port = FreePort();
+            _process = Start(StartInfo(Port));
             if (await WaitUntilReadyAsync(_process))
             {
                 return;
@@ -85,18 +75,38 @@ public abstract class ServerProcess : IAsyncLifetime
             await StopAsync();
             if (attempt == 3)
             {
-                throw new InvalidOperationException($"{BinaryName} did not answer /ping within {StartTimeout.TotalSeconds} s\n{RecentLog()}");
+                throw new InvalidOperationException($"{Name} was not ready within {StartTimeout.TotalSeconds} s\n{RecentLog()}");
             }
         }
     }
 
-    /// <summary>Arguments and environment for a server listening on <paramref name="port"/> with its data under <see cref="DataDir"/>.</summary>
-    protected abstract void Configure(ProcessStartInfo info, int port);
+    /// <summary>Looks for the program; null when found, else why the tests cannot run (with the install hint).</summary>
+    protected abstract string? FindProgram();
+
+    /// <summary>What comes before the first start (creating a cluster, say).</summary>
+    protected virtual Task PrepareAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The server listening on <paramref name="port"/> with its data under <see cref="DataDir"/>.</summary>
+    protected abstract ProcessStartInfo StartInfo(int port);
+
+    /// <summary>One probe: true once the server answers as it does when ready.</summary>
+    protected abstract Task<bool> IsReadyAsync();
+
+    /// <summary>Stops a server that is still running; a kill by default.</summary>
+    protected virtual Task ShutDownAsync(Process process)
+    {
+        process.Kill(entireProcessTree: true);
+        return Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        Http.Dispose();
+        DisposeClients();
         try
         {
             if (Directory.Exists(DataDir))
@@ -104,12 +114,17 @@ public abstract class ServerProcess : IAsyncLifetime
                 Directory.Delete(DataDir, recursive: true);
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Left for the OS temp cleaner.
+            // Left for the OS temp cleaner (a non-root run cannot always delete what a server left).
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Drops what talks to the server (HTTP clients, connection pools) once it is stopped.</summary>
+    protected virtual void DisposeClients()
+    {
     }
 
     protected static int FreePort()
@@ -119,25 +134,48 @@ public abstract class ServerProcess : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Runs a tool of the server to its end (bounded), its output kept with the server's.</summary>
+    protected async Task<int> RunToEndAsync(ProcessStartInfo info)
+    {
+        using var process = Start(info);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not end within {StartTimeout.TotalSeconds} s\n{RecentLog()}");
+        }
+
+        return process.ExitCode;
+    }
+
+    private Process Start(ProcessStartInfo info)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start");
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     private async Task<bool> WaitUntilReadyAsync(Process process)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout && !process.HasExited)
         {
-            try
+            if (await IsReadyAsync())
             {
-                using var response = await Http.GetAsync(new Uri(BaseUrl, "ping"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
+                return true;
             }
 
-            // Polling a readiness endpoint (bounded by StartTimeout), not sleeping as synchronisation.
+            // Polling the server's readiness (bounded by StartTimeout), not sleeping as synchronisation.
             await Task.Delay(50);
         }
 
@@ -156,7 +194,7 @@ public abstract class ServerProcess : IAsyncLifetime
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                await ShutDownAsync(process);
             }
 
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -164,7 +202,14 @@ public abstract class ServerProcess : IAsyncLifetime
         }
         catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
         {
-            // Already gone, or it did not die in time: nothing more we can do from here.
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
         }
         finally
         {
@@ -180,8 +225,58 @@ public abstract class ServerProcess : IAsyncLifetime
         }
 
         _log.Enqueue(line);
-        while (_log.Count > KeptLogLines && _log.TryDequeue(out _))
+        while (_log.Count > LogLines.Kept && _log.TryDequeue(out _))
         {
         }
     }
+}
+
+/// <summary>A server with an HTTP API and a <c>/ping</c> that answers 2xx once it is ready (influxd, VictoriaMetrics).</summary>
+public abstract class HttpServerProcess : ServerProcess
+{
+    private string? _binary;
+
+    /// <summary>Executable name, looked up on PATH.</summary>
+    protected abstract string BinaryName { get; }
+
+    /// <summary>The Debian package that provides it.</summary>
+    protected abstract string PackageName { get; }
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>An HTTP client for the server (no proxy: loopback only).</summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+
+    protected override string Name => $"{BinaryName} ({BaseUrl})";
+
+    protected override string? FindProgram()
+    {
+        _binary = InstalledTools.FindOnPath(BinaryName);
+        return _binary is null ? $"{BinaryName} not installed: apt-get install {PackageName}" : null;
+    }
+
+    protected override ProcessStartInfo StartInfo(int port)
+    {
+        var info = new ProcessStartInfo(_binary!);
+        Configure(info, port);
+        return info;
+    }
+
+    /// <summary>Arguments and environment for a server listening on <paramref name="port"/> with its data under <see cref="ServerProcess.DataDir"/>.</summary>
+    protected abstract void Configure(ProcessStartInfo info, int port);
+
+    protected override async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(BaseUrl, "ping"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // Not listening yet.
+        }
+    }
+
+    protected override void DisposeClients() => Http.Dispose();
 }

@@ -10,7 +10,7 @@ namespace PowerView.Api.Tests.Infrastructure.Servers;
 /// is a metric <c>measurement_field</c>, tags are labels, timestamps are milliseconds, and samples with
 /// the same timestamp are all kept (docs/influxdb.md §4).
 /// </summary>
-public sealed class VictoriaMetricsServer : ServerProcess
+public sealed class VictoriaMetricsServer : HttpServerProcess
 {
     protected override string BinaryName => "victoria-metrics";
 
