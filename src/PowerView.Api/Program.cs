@@ -47,5 +47,4 @@ app.MapRuns();
 app.MapWebhooks();
 app.MapJobsDashboard();
 
-await app.RunAsync();
-return 0;
+return await StartupFailures.RunAsync(app);

@@ -21,21 +21,28 @@ internal static class ReprocessCommand
         var command = new Command("reprocess", "Move files from error/ or parsed/ back into their device folder and ingest them again.") { paths };
         command.SetAction((parse, cancellationToken) => CliBatch.RunAsync(buildHost, async batch =>
         {
+            var layout = batch.Services.GetRequiredService<DataLayout>();
             foreach (var file in Expand(parse.GetValue(paths)!))
             {
-                batch.Report(file, await PutBackAndIngest(file, batch.Pipeline, cancellationToken));
+                batch.Report(file, await PutBackAndIngest(file, layout, batch.Pipeline, cancellationToken));
             }
         }));
         return command;
     }
 
-    private static async Task<IngestOutcome> PutBackAndIngest(string file, IngestionPipeline pipeline, CancellationToken cancellationToken)
+    private static async Task<IngestOutcome> PutBackAndIngest(string file, DataLayout layout, IngestionPipeline pipeline, CancellationToken cancellationToken)
     {
         var folder = Path.GetFileName(Path.GetDirectoryName(file));
         var target = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(file)!)!, Path.GetFileName(file));
         if (folder is not (DataLayout.ErrorFolder or DataLayout.ParsedFolder))
         {
             return IngestOutcome.NotADataFile($"'{file}' is not in an error/ or parsed/ folder");
+        }
+
+        // Checked before anything moves: a folder outside the data root is refused as it is.
+        if (layout.TryResolveFile(target, out var problem) is null)
+        {
+            return IngestOutcome.NotADataFile($"'{file}' is not in error/ or parsed/ of a device folder of the data root: {problem}");
         }
 
         if (File.Exists(target))

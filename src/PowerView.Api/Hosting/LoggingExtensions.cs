@@ -27,7 +27,9 @@ internal static class LoggingExtensions
         {
             lc.ReadFrom.Configuration(builder.Configuration, ReaderOptions)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                // A refusal to start is told once, in one line (StartupFailures), not again with a stack trace by the host.
+                .Filter.ByExcluding(e => e.Exception is { } ex && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailures.Explain(ex) is not null);
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
             {
                 lc.WriteTo.Console(

@@ -112,7 +112,15 @@ internal sealed class SweepService(Sweeper sweeper, IOptions<IngestionOptions> o
             var delay = next - time.GetUtcNow();
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, time, stoppingToken);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // The host stops: not a failure of the sweep.
+                    return;
+                }
             }
         }
     }

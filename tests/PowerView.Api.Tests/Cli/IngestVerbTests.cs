@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using PowerView.Api.Tests.Infrastructure;
 
@@ -45,21 +44,50 @@ public sealed class IngestVerbTests
     }
 
     [Fact]
-    public async Task AFileFromElsewhereNeedsItsCompanyAndCampaign()
+    public async Task AFileFromElsewhereIsCopiedIntoTheDataRootWithItsCompanyAndCampaignAndNeverMoved()
     {
         using var folder = new TempFolder();
         var outside = Path.Combine(folder.Root, "inbox", "T302_260105_162016.tsv");
         Directory.CreateDirectory(Path.GetDirectoryName(outside)!);
         File.Copy(Samples.Path("dominique/T302_260105_162016.tsv"), outside);
+        var original = File.ReadAllBytes(outside);
 
         var (refused, refusal, _) = await RunAsync(folder, "ingest", outside);
         var (exit, stdout, stderr) = await RunAsync(folder, "ingest", outside, "--company", "dominique", "--campaign", "bavella");
+        var (again, againOut, _) = await RunAsync(folder, "ingest", outside, "--company", "dominique", "--campaign", "bavella", "--device", "02000800");
 
         Assert.Equal(1, refused);
-        Assert.Contains("outside the data root", refusal, StringComparison.Ordinal);
+        var problem = JsonDocument.Parse(refusal.Trim()).RootElement.GetProperty("error").GetString();
+        Assert.Contains("outside the data root", problem, StringComparison.Ordinal);
+        Assert.Contains("--company and --campaign", problem, StringComparison.Ordinal);
         Assert.True(exit == 0, stderr + stdout);
-        Assert.True(File.Exists(Path.Combine(folder.Root, "inbox", "parsed", "T302_260105_162016.tsv")));
-        Assert.Equal(228, Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "dominique")).Sum(f => File.ReadAllLines(f).Length));
+        var summary = JsonDocument.Parse(stdout.Trim()).RootElement;
+        // The device folder is the master serial number written in the file; the copy moved, the original did not.
+        Assert.Equal("dominique/bavella/02000800/parsed/T302_260105_162016.tsv", summary.GetProperty("movedTo").GetString());
+        Assert.Equal(original, File.ReadAllBytes(outside));
+        Assert.False(Directory.Exists(Path.Combine(folder.Root, "inbox", "parsed")));
+        // A second copy under the same name is not copied over anything: it goes in as a new upload once the first has moved.
+        Assert.Equal(0, again);
+        Assert.Equal("dominique/bavella/02000800/parsed/T302_260105_162016.1.tsv", JsonDocument.Parse(againOut.Trim()).RootElement.GetProperty("movedTo").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(folder.DataRoot, "dominique", "bavella", "02000800"), ".*"));
+        Assert.Equal(2 * 228, Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "dominique")).Sum(f => File.ReadAllLines(f).Length));
+    }
+
+    [Fact]
+    public async Task ReprocessOfAFolderOutsideTheDataRootMovesNothing()
+    {
+        using var folder = new TempFolder();
+        var errorFolder = Path.Combine(folder.Root, "elsewhere", "device", "error");
+        Directory.CreateDirectory(errorFolder);
+        var file = Path.Combine(errorFolder, "T302_260105_162016.tsv");
+        File.Copy(Samples.Path("dominique/T302_260105_162016.tsv"), file);
+
+        var (exit, stdout, _) = await RunAsync(folder, "reprocess", errorFolder);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("outside the data root", JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(file));
+        Assert.False(File.Exists(Path.Combine(folder.Root, "elsewhere", "device", "T302_260105_162016.tsv")));
     }
 
     [Fact]
@@ -72,6 +100,9 @@ public sealed class IngestVerbTests
         Assert.Equal(2, exit);
         Assert.Contains("Influx:Token is required when Influx:Url is set", stderr, StringComparison.Ordinal);
         Assert.Contains("Influx:Org is required", stderr, StringComparison.Ordinal);
+        // One line that names the keys, not a stack trace.
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,35 +143,8 @@ public sealed class IngestVerbTests
         Assert.True(File.Exists(fresh));
     }
 
-    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, params string[] args) => RunAsync(folder, args, []);
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, params string[] args) => PowerViewProcess.RunAsync(folder, args);
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, string[] args, params (string Key, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PowerView.Api.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
-        start.Environment["PowerView__DataRoot"] = folder.DataRoot;
-        start.Environment["PowerView__StateDir"] = folder.StateDir;
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(TempFolder folder, string[] args, params (string Key, string? Value)[] environment) =>
+        PowerViewProcess.RunAsync(folder, args, environment);
 }

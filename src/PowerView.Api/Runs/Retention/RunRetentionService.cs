@@ -32,7 +32,15 @@ internal sealed class RunRetentionService(RunRetention retention, TimeProvider t
             var delay = next - time.GetUtcNow();
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, time, stoppingToken);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // The host stops: not a failure of the retention.
+                    return;
+                }
             }
         }
     }
