@@ -36,15 +36,18 @@ builder.AddWebhooks();
 
 var app = builder.Build();
 
-app.UsePowerViewForwardedHeaders();
-app.UseSerilogRequestLogging();
-app.UseErrorHandling();
-app.UseApiKeyAuthentication();
-app.MapOpenApiWithSwaggerUi();
-app.MapHealth();
-app.MapMetrics();
-app.MapRuns();
-app.MapWebhooks();
-app.MapJobsDashboard();
-
-return await StartupFailures.RunAsync(app);
+// Options are checked before the pipeline is built (mapping the dashboard already needs the job storage): a wrong
+// key, like a port in use, is one line and exit code 2.
+return await StartupFailures.RunAsync(app, app =>
+{
+    app.UsePowerViewForwardedHeaders();
+    app.UseSerilogRequestLogging();
+    app.UseErrorHandling();
+    app.UseApiKeyAuthentication();
+    app.MapOpenApiWithSwaggerUi();
+    app.MapHealth();
+    app.MapMetrics();
+    app.MapRuns();
+    app.MapWebhooks();
+    app.MapJobsDashboard();
+});

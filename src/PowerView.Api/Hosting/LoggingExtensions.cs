@@ -32,9 +32,10 @@ internal static class LoggingExtensions
                 .Filter.ByExcluding(e => e.Exception is { } ex && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailures.Explain(ex) is not null);
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
             {
+                // The CLI keeps stdout for its JSON summaries; the web service sends only a refusal to start (Fatal) to stderr.
                 lc.WriteTo.Console(
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                    standardErrorFromLevel: mode == ServiceMode.Cli ? LogEventLevel.Verbose : null);
+                    standardErrorFromLevel: mode == ServiceMode.Cli ? LogEventLevel.Verbose : LogEventLevel.Fatal);
             }
         },
         // Each host keeps its own logger instead of replacing the static Log.Logger: with several hosts in one

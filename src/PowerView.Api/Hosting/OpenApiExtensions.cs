@@ -25,7 +25,7 @@ internal static class OpenApiExtensions
 
     public static IHostApplicationBuilder AddOpenApiWithSwaggerUi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(options =>
+        builder.Services.AddOpenApi(OpenApiDocs.DocumentName, options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
             {

@@ -30,18 +30,24 @@ internal static class StartupFailures
     /// </summary>
     public static void ValidateOptions(IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
 
-    /// <summary>Runs the web service; a refusal to start is one line and <see cref="ExitCode"/>.</summary>
-    public static async Task<int> RunAsync(WebApplication app)
+    /// <summary>
+    /// Runs the web service; a refusal to start is one line and <see cref="ExitCode"/>. The line is a Fatal log event,
+    /// which the console sink writes to stderr (and any configured sink keeps).
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app, Action<WebApplication> pipeline)
     {
+        // Taken now: a host that fails to start disposes its services before the exception gets here.
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PowerView.Api");
         try
         {
             ValidateOptions(app.Services);
+            pipeline(app);
             await app.RunAsync();
             return 0;
         }
         catch (Exception ex) when (Explain(ex) is { } line)
         {
-            await Console.Error.WriteLineAsync("PowerView.Api: " + line);
+            log.LogCritical("{Refusal}", line);
             return ExitCode;
         }
     }

@@ -43,7 +43,7 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
         // Most repeated events find a live claim: answered without any lock.
         if (ClaimedBy(connection, key) is { } claimed && IsLive(connection, claimed))
         {
-            return new QueueAnswer(QueueAnswer.Duplicate, claimed);
+            return new QueueAnswer(false, claimed);
         }
 
         // Requests of this process for the same file wait here, cheaply; the storage's lock (which PostgreSQL polls
@@ -59,7 +59,7 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
             using var locked = AcquireLock(connection, key);
             if (ClaimedBy(connection, key) is { } existing && IsLive(connection, existing))
             {
-                return new QueueAnswer(QueueAnswer.Duplicate, existing);
+                return new QueueAnswer(false, existing);
             }
 
             if (!File.Exists(fullPath))
@@ -76,7 +76,7 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
             }
 
             transaction.Commit();
-            return new QueueAnswer(QueueAnswer.Queued, jobId);
+            return new QueueAnswer(true, jobId);
         }
         finally
         {

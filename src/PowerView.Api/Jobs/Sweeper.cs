@@ -42,12 +42,12 @@ internal sealed class Sweeper(
                     continue;
                 }
 
-                switch (claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Sweep)?.Status)
+                switch (claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Sweep)?.IsNew)
                 {
-                    case QueueAnswer.Queued:
+                    case true:
                         queued++;
                         break;
-                    case QueueAnswer.Duplicate:
+                    case false:
                         duplicate++;
                         break;
                     default:

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PowerView.Api.Configuration;
+using PowerView.Api.Hosting;
+using PowerView.Api.Runs.Contracts;
 using PowerView.Api.Runs.Api;
 using PowerView.Api.Runs.Retention;
 using PowerView.Api.Runs.Storage;
@@ -20,6 +22,12 @@ internal static class RunsExtensions
         services.AddSingleton<RunRecorder>();
         services.AddHostedService<RunStoreInitializer>();
         services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("runStore");
+        services.ConfigureOpenApi(openApi => openApi
+            .AddExample(ContractExamples.Summary)
+            .AddExample(ContractExamples.Detail)
+            .AddExample(ContractExamples.Campaign)
+            .AddExample(ContractExamples.CampaignWithDevices)
+            .AddExample(ContractExamples.Day));
         if (builder.ServiceMode() == ServiceMode.Web)
         {
             services.AddSingleton<RunMetrics>();

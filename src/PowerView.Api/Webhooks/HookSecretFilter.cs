@@ -19,7 +19,9 @@ internal sealed class HookSecretFilter(IOptions<PowerViewOptions> options) : IEn
             return next(context);
         }
 
-        http.Response.Headers.WWWAuthenticate = new(["Bearer realm=\"PowerView hooks\"", "Basic realm=\"PowerView hooks\""]);
+        // Bearer only: SFTPGo sends its credentials without being asked (Go puts URL user-info in the request), and a
+        // Basic challenge would make a browser (Swagger UI's "Try it out") open its login prompt and hang the call.
+        http.Response.Headers.WWWAuthenticate = "Bearer realm=\"PowerView hooks\"";
         return ValueTask.FromResult<object?>(TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Missing or wrong hook secret",

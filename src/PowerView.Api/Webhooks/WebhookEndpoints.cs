@@ -4,6 +4,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PowerView.Api.Hosting.Json;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Jobs;
 using PowerView.Api.Runs;
@@ -16,19 +17,30 @@ internal static class WebhookEndpoints
     /// <summary>SFTPGo's bodies are well under 2 KiB; anything near this is not from SFTPGo.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    public const string OperationId = "SftpGoHook";
+
+    /// <summary>The hook secret's schemes in the OpenAPI document (not the monitoring keys' Bearer).</summary>
+    public const string BearerScheme = "HookSecret";
+
+    public const string BasicScheme = "HookSecretBasic";
+
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/hooks/sftpgo", ReceiveAsync)
             .AddEndpointFilter<HookSecretFilter>()
-            // Any content type: an Event Manager action whose Content-Type header was forgotten still gets through.
+            // Any content type is read (an Event Manager action whose Content-Type header was forgotten still gets
+            // through); the document shows only the one SFTPGo sends (WebhookExtensions).
             .Accepts<SftpGoEvent>(isOptional: false, "application/json", "*/*")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .WithName("SftpGoHook")
+            .WithName(OperationId)
             .WithTags("Hooks")
             .WithSummary("Receives an SFTPGo upload, rename or mkdir event")
             .WithDescription("SFTPGo's legacy actions hook or the Event Manager HTTP action (same field names). "
-                + "Answers 200 queued | ignored | duplicate at once and does the work in a Hangfire job.");
+                + "Answers 200 queued | duplicate | ignored at once (SFTPGo retries anything but 200) and does the work in a Hangfire job. "
+                + "400: a body that is not SFTPGo's JSON, or a path outside the data root (nothing is touched). 401: no or a wrong hook secret. "
+                + "413: a body over 64 KiB. Authorize with the hook secret as Bearer, or as the password of Basic (any user name).");
         return app;
     }
 
@@ -65,16 +77,16 @@ internal static class WebhookEndpoints
                 break;
             case HookDecision.Provision provision:
                 var job = Job.FromExpression<ProvisionJob>(j => j.RunAsync(provision.Company, provision.Campaign, CancellationToken.None));
-                answer = new HookAnswer(QueueAnswer.Queued, jobs.Create(job, new EnqueuedState(JobQueues.Provision)), Path: provision.Path);
+                answer = new HookAnswer(HookStatus.Queued, jobs.Create(job, new EnqueuedState(JobQueues.Provision)), Path: provision.Path);
                 break;
             case HookDecision.Ignore ignore:
-                answer = new HookAnswer(HookAnswer.Ignored, Reason: ignore.Reason, Path: ignore.Path);
+                answer = new HookAnswer(HookStatus.Ignored, Reason: ignore.Reason, Path: ignore.Path);
                 break;
             default:
                 throw new InvalidOperationException($"unexpected decision {decision}");
         }
 
-        diagnostics.Set("HookAnswer", answer.Status);
+        diagnostics.Set("HookAnswer", WireName<HookStatus>.Of(answer.Status));
         diagnostics.Set("JobId", answer.JobId);
         return TypedResults.Ok(answer);
     }
@@ -85,15 +97,15 @@ internal static class WebhookEndpoints
         {
             return claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Hook) switch
             {
-                null => new HookAnswer(HookAnswer.Ignored, Reason: "the file is no longer there (already processed, renamed or removed)", Path: file.RelativePath),
-                { Status: QueueAnswer.Duplicate } d => new HookAnswer(d.Status, d.JobId, "a job for this file is already queued or running", file.RelativePath),
-                var q => new HookAnswer(q.Status, q.JobId, Path: file.RelativePath),
+                null => new HookAnswer(HookStatus.Ignored, Reason: "the file is no longer there (already processed, renamed or removed)", Path: file.RelativePath),
+                { IsNew: false } d => new HookAnswer(HookStatus.Duplicate, d.JobId, "a job for this file is already queued or running", file.RelativePath),
+                var q => new HookAnswer(HookStatus.Queued, q.JobId, Path: file.RelativePath),
             };
         }
         catch (TimeoutException)
         {
             // Another request holds the file's claim lock and is deciding for it right now.
-            return new HookAnswer(QueueAnswer.Duplicate, Reason: "another request for this file is being handled", Path: file.RelativePath);
+            return new HookAnswer(HookStatus.Duplicate, Reason: "another request for this file is being handled", Path: file.RelativePath);
         }
     }
 

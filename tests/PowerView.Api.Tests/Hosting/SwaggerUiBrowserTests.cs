@@ -81,4 +81,26 @@ public sealed class SwaggerUiBrowserTests(Chromium chromium) : IClassFixture<Chr
         Assert.Equal(["company1"], runs.Body.EnumerateArray().Select(r => r.GetProperty("company").GetString()));
         Assert.Equal(["company1/site1"], campaigns.Body.EnumerateArray().Select(c => c.GetProperty("company").GetString() + "/" + c.GetProperty("campaign").GetString()));
     }
+
+    [Theory]
+    [InlineData("HookSecret", null)]
+    [InlineData("HookSecretBasic", "sftpgo")]
+    public async Task TheHookTriedFromSwaggerUiWithItsDocumentedExampleQueuesTheUpload(string scheme, string? user)
+    {
+        await using var session = await BrowserSession.StartAsync(chromium);
+        // The documented example names the walkthrough's file, relative to the data root.
+        session.App.Folder.PlaceSample("company1/T302_251012_031720.tsv", company: "company1", campaign: "campaign1", device: "02001171");
+        await session.OpenAsync();
+
+        var refused = await session.ExecuteAsync("Hooks-SftpGoHook");
+        await session.AuthorizeAsync(scheme, PowerViewApplication.HookSecret, user);
+        var accepted = await session.ExecuteAsync("Hooks-SftpGoHook");
+        var run = await session.App.Runs.WaitForAsync(r => r.FileName == "T302_251012_031720.tsv");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal(HttpStatusCode.OK, accepted.Status);
+        Assert.Equal("queued", accepted.Body.GetProperty("status").GetString());
+        Assert.Equal("company1/campaign1/02001171/T302_251012_031720.tsv", accepted.Body.GetProperty("path").GetString());
+        Assert.Equal((RunStatus.Success, 4290L), (run.Status, run.Counters.PointsWritten));
+    }
 }

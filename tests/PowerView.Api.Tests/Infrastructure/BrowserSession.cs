@@ -102,13 +102,36 @@ internal sealed class BrowserSession : IAsyncDisposable
         await Page.WaitForSelectorAsync(".opblock-summary-path");
     }
 
-    /// <summary>"Authorize", the key typed into the bearer field, "Authorize", "Close", as an operator does.</summary>
-    public async Task AuthorizeAsync(string key)
+    /// <summary>"Authorize", the key typed into the scheme's field, its "Authorize", "Close", as an operator does.</summary>
+    public Task AuthorizeAsync(string key) => AuthorizeAsync("Bearer", key);
+
+    /// <summary>The same for one scheme of the dialog (by its name); a Basic scheme gets <paramref name="user"/> and the key as password.</summary>
+    public async Task AuthorizeAsync(string scheme, string key, string? user = null)
     {
         await Page.ClickAsync(".auth-wrapper button.authorize");
-        await Page.WaitForSelectorAsync(".modal-ux input");
-        await Page.TypeAsync(".modal-ux input", key);
-        await Page.ClickAsync(".modal-ux .auth-btn-wrapper button.authorize");
+        await Page.WaitForSelectorAsync(".modal-ux .auth-container");
+        var containers = await Page.QuerySelectorAllAsync(".modal-ux .auth-container");
+        IElementHandle? container = null;
+        foreach (var candidate in containers)
+        {
+            if ((await candidate.EvaluateFunctionAsync<string>("c => c.querySelector('h4 code')?.textContent?.trim() ?? ''")) == scheme)
+            {
+                container = candidate;
+            }
+        }
+
+        Assert.True(container is not null, $"no '{scheme}' in Swagger UI's Authorize dialog");
+        if (user is not null)
+        {
+            await (await container.QuerySelectorAsync("input[type=text]"))!.TypeAsync(user);
+            await (await container.QuerySelectorAsync("input[type=password]"))!.TypeAsync(key);
+        }
+        else
+        {
+            await (await container.QuerySelectorAsync("input"))!.TypeAsync(key);
+        }
+
+        await (await container.QuerySelectorAsync(".auth-btn-wrapper button.authorize"))!.ClickAsync();
         await Page.WaitForSelectorAsync(".modal-ux .auth-btn-wrapper button.btn-done");
         await Page.ClickAsync(".modal-ux .auth-btn-wrapper button.btn-done");
         await Page.WaitForSelectorAsync(".modal-ux", new WaitForSelectorOptions { Hidden = true });

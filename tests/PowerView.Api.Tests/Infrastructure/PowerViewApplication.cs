@@ -25,6 +25,14 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
 
     public LogEvents Logs { get; } = new();
 
+    /// <summary>Starts the service, which must refuse to: the one line it gave instead (its Fatal log event).</summary>
+    public string StartupRefusal()
+    {
+        // The entry point gives up before the server starts: the factory then has no server to hand out.
+        Assert.ThrowsAny<InvalidOperationException>(() => CreateClient());
+        return Assert.Single(Logs.All, e => e.Level == Serilog.Events.LogEventLevel.Fatal).RenderMessage();
+    }
+
     /// <summary>Replaces services after the app registered its own (a clock, a log sink, a job filter).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 

@@ -70,9 +70,9 @@ public sealed class BackgroundPriorityTests
         using var folder = new TempFolder();
         using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:IngestionNice"] = nice });
 
-        var ex = Assert.ThrowsAny<Exception>(() => app.Server);
+        var refusal = app.StartupRefusal();
 
-        Assert.Contains("Jobs:IngestionNice must be between 0 (normal priority) and 19", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Jobs:IngestionNice must be between 0 (normal priority) and 19", refusal, StringComparison.Ordinal);
     }
 
     /// <summary>Field 19 of /proc/thread-self/stat (counted after the command name, which may hold spaces).</summary>

@@ -164,9 +164,9 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Jobs:Storage"] = "PostgreSql" });
 
-        var ex = Assert.ThrowsAny<Exception>(() => app.Server);
+        var refusal = app.StartupRefusal();
 
-        Assert.Contains("ConnectionStrings:Hangfire is required when Jobs:Storage is PostgreSql", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Hangfire is required when Jobs:Storage is PostgreSql", refusal, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -124,9 +124,9 @@ public sealed class RetentionTests
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Runs:RetentionDays"] = days });
 
-        var ex = Assert.ThrowsAny<Exception>(() => app.Server);
+        var refusal = app.StartupRefusal();
 
-        Assert.Contains("Runs:RetentionDays must be between 0 (keep forever) and 36500", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Runs:RetentionDays must be between 0 (keep forever) and 36500", refusal, StringComparison.Ordinal);
     }
 
     private static string ReportFolder(string reports, RunRecord run) =>

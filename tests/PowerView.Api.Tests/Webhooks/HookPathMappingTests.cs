@@ -97,8 +97,8 @@ public sealed class HookPathMappingTests
             ["Hooks:SftpGoDataRoot"] = "/srv/sftpgo/data",
         });
 
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var refusal = app.StartupRefusal();
 
-        Assert.Contains("Hooks:SftpGoDataRoot", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Hooks:SftpGoDataRoot", refusal, StringComparison.Ordinal);
     }
 }

@@ -17,6 +17,9 @@ internal static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        // Numbers are numbers: the web defaults would also read "12" as 12, and the OpenAPI document would then
+        // describe every integer as "integer | string".
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new UtcDateTimeOffsetConverter());
         return options;
     }
