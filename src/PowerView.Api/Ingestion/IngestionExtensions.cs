@@ -16,6 +16,7 @@ internal static class IngestionExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidation>(IngestionOptions.SectionName);
+        services.AddSingleton<LocalTimeZones>();
         services.AddSingleton<DataLayout>();
         services.AddSingleton<DataRootScanner>();
         services.AddSingleton<FileSink>();
