@@ -1,5 +1,5 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
-using NodaTime.Text;
 
 namespace PowerView.Api.Ingestion;
 
@@ -31,8 +31,14 @@ internal sealed class IngestionOptions
     /// </summary>
     public string EarliestValidTime { get; set; } = "2021-01-01T00:00:00Z";
 
-    /// <summary>Offset required: a bare local time would be read in some zone nobody chose.</summary>
-    internal static readonly OffsetDateTimePattern InstantPattern = OffsetDateTimePattern.ExtendedIso;
+    /// <summary>
+    /// <see cref="EarliestValidTime"/> as an instant. The offset is required (<c>Z</c> or <c>±hh:mm</c>): a bare local
+    /// time would be read in some zone nobody chose. .NET's parser, not NodaTime's patterns, whose first use costs a
+    /// short CLI process about 15 ms.
+    /// </summary>
+    internal static bool TryParseInstant(string? text, out DateTimeOffset instant) =>
+        DateTimeOffset.TryParseExact(text?.Trim(), ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"],
+            CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
 }
 
 /// <summary>One company's entry of <c>Ingestion:TimeZones</c>.</summary>
@@ -78,7 +84,7 @@ internal sealed class IngestionOptionsValidation(IConfiguration configuration) :
             }
         }
 
-        if (!IngestionOptions.InstantPattern.Parse(o.EarliestValidTime?.Trim() ?? "").Success)
+        if (!IngestionOptions.TryParseInstant(o.EarliestValidTime, out _))
         {
             errors.Add($"Ingestion:EarliestValidTime must be an instant with its offset, such as 2021-01-01T00:00:00Z (got '{o.EarliestValidTime}')");
         }

@@ -25,7 +25,9 @@ internal sealed class LocalTimeZones
     {
         var o = options.Value;
         // Validated at start-up (IngestionOptionsValidation): every id is known and the instant parses.
-        var earliest = IngestionOptions.InstantPattern.Parse(o.EarliestValidTime.Trim()).Value.ToInstant().ToUnixTimeSeconds();
+        var earliest = IngestionOptions.TryParseInstant(o.EarliestValidTime, out var earliestValidTime)
+            ? earliestValidTime.ToUnixTimeSeconds()
+            : throw new InvalidOperationException("Ingestion:EarliestValidTime was not validated");
         _default = new ClockSettings(Find(o.TimeZone)!, "Ingestion:TimeZone", earliest);
         foreach (var (company, zones) in o.TimeZones)
         {
