@@ -50,6 +50,9 @@ internal sealed class LocalTimeZones
     public static DateTimeZone? Find(string? id) =>
         string.IsNullOrWhiteSpace(id) ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(id.Trim());
 
+    /// <summary>Loads the rules and the default zone (see <c>AddIngestion</c>).</summary>
+    public static void Preload() => Find(new IngestionOptions().TimeZone);
+
     public ClockSettings For(string company, string campaign) =>
         _campaigns.TryGetValue((company, campaign), out var forCampaign) ? forCampaign
         : _companies.TryGetValue(company, out var forCompany) ? forCompany
