@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NodaTime;
 
 namespace PowerView.Api.Benchmarks;
 
@@ -44,11 +45,15 @@ internal static class DeviceFileGenerator
         writer.WriteLine(string.Join('\t', lineA));
         writer.WriteLine(string.Join('\t', lineB));
         var random = new Random(rows);
-        var time = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        // What a logger on French time writes, from January 2025 (after Ingestion:EarliestValidTime): 20,000 rows run
+        // into May, across the spring change; longer files repeat an hour each autumn.
+        var paris = DateTimeZoneProviders.Tzdb["Europe/Paris"];
+        var time = Instant.FromUtc(2024, 12, 31, 23, 0);
         var sb = new StringBuilder(256);
         for (var r = 0; r < rows; r++)
         {
-            sb.Clear().Append(time.ToString("dd/MM/yy HH:mm:ss", CultureInfo.InvariantCulture));
+            var wall = time.InZone(paris).LocalDateTime.ToDateTimeUnspecified();
+            sb.Clear().Append(wall.ToString("dd/MM/yy HH:mm:ss", CultureInfo.InvariantCulture));
             for (var c = 0; c < 3; c++)
             {
                 sb.Append('\t').Append((230 + (random.NextDouble() * 20)).ToString("0.00", CultureInfo.InvariantCulture));
@@ -66,7 +71,7 @@ internal static class DeviceFileGenerator
             }
 
             writer.WriteLine(sb);
-            time = time.AddMinutes(10);
+            time += Duration.FromMinutes(10);
         }
     }
 }

@@ -29,7 +29,7 @@ public class IngestorBenchmarks
     public async Task<long> FileToLineProtocol()
     {
         using var stream = new MemoryStream(_file, writable: false);
-        var result = await _ingestor.IngestAsync(stream, "campaign1", "02001171", static (_, _) => Task.CompletedTask, CancellationToken.None);
+        var result = await _ingestor.IngestAsync(stream, "campaign1", "02001171", Throughput.Clock, static (_, _) => Task.CompletedTask, CancellationToken.None);
         return result.Counters.PointsWritten;
     }
 }

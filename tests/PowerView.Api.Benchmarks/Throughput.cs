@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Ingestion.Tsv;
 
@@ -7,6 +8,9 @@ namespace PowerView.Api.Benchmarks;
 /// <summary>A quick check without BenchmarkDotNet: values per second and bytes allocated per value, after warm-up.</summary>
 internal static class Throughput
 {
+    /// <summary>The service's defaults: Europe/Paris, rows before 2021 left out.</summary>
+    public static readonly ClockSettings Clock = new LocalTimeZones(Options.Create(new IngestionOptions())).For("company1", "campaign1");
+
     public static async Task<int> RunAsync(int rows)
     {
         var file = DeviceFileGenerator.Build(rows);
@@ -40,7 +44,7 @@ internal static class Throughput
     private static async Task<long> Once(TsvIngestor ingestor, byte[] file)
     {
         using var stream = new MemoryStream(file, writable: false);
-        var result = await ingestor.IngestAsync(stream, "campaign1", "02001171", static (_, _) => Task.CompletedTask, CancellationToken.None);
+        var result = await ingestor.IngestAsync(stream, "campaign1", "02001171", Clock, static (_, _) => Task.CompletedTask, CancellationToken.None);
         return result.Counters.PointsWritten;
     }
 }

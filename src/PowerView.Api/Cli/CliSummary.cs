@@ -29,6 +29,9 @@ internal sealed record CliSummary : RunCounters
 
     public string? Format { get; init; }
 
+    /// <summary>The zone the file's times were read in (the report also says what chose it and the rules' edition).</summary>
+    public string? TimeZone { get; init; }
+
     public DateTimeOffset? TimeStart { get; init; }
 
     public DateTimeOffset? TimeEnd { get; init; }
@@ -51,6 +54,7 @@ internal sealed record CliSummary : RunCounters
             Campaign = r.Campaign,
             DeviceMasterSn = r.DeviceMasterSn,
             Format = r.Format,
+            TimeZone = r.TimeZone,
             TimeStart = r.TimeStart,
             TimeEnd = r.TimeEnd,
             DurationMs = r.DurationMs,

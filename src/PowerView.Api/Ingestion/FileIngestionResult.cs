@@ -12,6 +12,12 @@ internal sealed class FileIngestionResult
 
     public required string TimeZone { get; init; }
 
+    /// <summary>What chose <see cref="TimeZone"/>: <c>header</c>, or the configuration key.</summary>
+    public required string TimeZoneSource { get; init; }
+
+    /// <summary>The zone rules' edition, e.g. <c>tzdb 2025b</c>.</summary>
+    public required string TimeZoneRules { get; init; }
+
     public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
 
     public required RunCounters Counters { get; init; }

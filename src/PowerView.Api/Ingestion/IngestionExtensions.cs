@@ -14,8 +14,13 @@ internal static class IngestionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
+        // The zone rules' first use (NodaTime loading its embedded TZDB) costs tens of milliseconds, a visible part of a
+        // short CLI process: it starts now on another core while the host is built, and the start-up validation of the
+        // zones finds it done (or waits for it).
+        _ = Task.Run(LocalTimeZones.Preload);
         var services = builder.Services;
         services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidation>(IngestionOptions.SectionName);
+        services.AddSingleton<LocalTimeZones>();
         services.AddSingleton<DataLayout>();
         services.AddSingleton<DataRootScanner>();
         services.AddSingleton<FileSink>();

@@ -19,6 +19,7 @@ internal sealed class IngestionPipeline(
     MetaPointWriter meta,
     IOptions<InfluxOptions> influx,
     IOptions<IngestionOptions> ingestion,
+    LocalTimeZones zones,
     TimeProvider time,
     ILogger<IngestionPipeline> log)
 {
@@ -93,6 +94,8 @@ internal sealed class IngestionPipeline(
                 Format = outcome.Result?.Format,
                 FileMasterSn = outcome.Result?.FileMasterSn,
                 TimeZone = outcome.Result?.TimeZone,
+                TimeZoneSource = outcome.Result?.TimeZoneSource,
+                TimeZoneRules = outcome.Result?.TimeZoneRules,
                 Metadata = outcome.Result?.Metadata,
                 Counters = outcome.Result?.Counters ?? RunCounters.None,
                 TimeStart = outcome.Result?.TimeStart,
@@ -178,7 +181,7 @@ internal sealed class IngestionPipeline(
         {
             await sink.EnsureBucketAsync(file.Company, cancellationToken);
             var target = new SinkTarget(file.Company, $"{Path.GetFileNameWithoutExtension(file.FileName)}.{runId}");
-            var result = await _ingestor.IngestAsync(stream, file.Campaign, file.DeviceFolder,
+            var result = await _ingestor.IngestAsync(stream, file.Campaign, file.DeviceFolder, zones.For(file.Company, file.Campaign),
                 (body, ct) => sink.WriteAsync(target, body, ct), cancellationToken);
             return new Attempted(runId, RunStatus.Success, result);
         }

@@ -20,8 +20,9 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
 
     /// <param name="campaign">Campaign folder name (tag <c>campaign</c>).</param>
     /// <param name="deviceFolder">Device folder name, compared with the file's master serial number.</param>
+    /// <param name="clockSettings">The zone of the file's company and campaign and the earliest valid time (<see cref="LocalTimeZones"/>).</param>
     public async Task<FileIngestionResult> IngestAsync(
-        Stream stream, string campaign, string? deviceFolder, ChunkWriter write, CancellationToken cancellationToken)
+        Stream stream, string campaign, string? deviceFolder, ClockSettings clockSettings, ChunkWriter write, CancellationToken cancellationToken)
     {
         using var file = TsvFile.Open(stream, formats);
         var warnings = new List<string>(file.Warnings);
@@ -33,8 +34,8 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
         }
 
         var prefixes = ElectricalPoint.BuildPrefixes(channels, campaign, master, file.Format.DeviceModel);
-        var clock = DeviceClock.For(file.Metadata, warnings);
-        var rows = new RowConverter(channels, prefixes, clock, warnings);
+        var clock = DeviceClock.For(file.Metadata, clockSettings, warnings);
+        var rows = new RowConverter(channels, prefixes, clock, clockSettings.EarliestValidEpoch, warnings);
 
         using var filling = new LineProtocolChunk();
         using var spare = new LineProtocolChunk();
@@ -59,16 +60,19 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
         }
 
         await sending;
-        return rows.Complete(file, master, clock.ZoneId);
+        return rows.Complete(file, master, clock);
     }
 
     /// <summary>The per-row work, kept synchronous so it can use spans.</summary>
     private sealed class RowConverter(
-        IReadOnlyList<Channel> channels, byte[][] prefixes, DeviceClock clock, List<string> warnings)
+        IReadOnlyList<Channel> channels, byte[][] prefixes, DeviceClock clock, long earliestValidEpoch, List<string> warnings)
     {
         private long _lines;
         private long _rows;
         private long _invalidTimestamps;
+        private long _clockNotSet;
+        private long _clockNotSetFirstLine;
+        private long _clockNotSetLastLine;
         private long _invalidValues;
         private long _truncated;
         private long _points;
@@ -117,6 +121,18 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                 }
 
                 var epoch = clock.ToEpochSeconds(wallClock);
+                if (epoch < earliestValidEpoch)
+                {
+                    // A logger that lost its clock restarts in 2020: the values are real, their dates are not.
+                    if (_clockNotSet++ == 0)
+                    {
+                        _clockNotSetFirstLine = file.LineNumber;
+                    }
+
+                    _clockNotSetLastLine = file.LineNumber;
+                    continue;
+                }
+
                 Utf8Formatter.TryFormat(epoch, timestamp, out var tsLength);
                 var ts = timestamp[..tsLength];
                 _first = Math.Min(_first, epoch);
@@ -172,8 +188,16 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             return true;
         }
 
-        public FileIngestionResult Complete(TsvFile file, string master, string zone)
+        public FileIngestionResult Complete(TsvFile file, string master, DeviceClock clock)
         {
+            if (_clockNotSet > 0)
+            {
+                var earliest = DateTimeOffset.FromUnixTimeSeconds(earliestValidEpoch).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+                var where = _clockNotSet == 1 ? $"line {_clockNotSetFirstLine}" : $"lines {_clockNotSetFirstLine} to {_clockNotSetLastLine}";
+                warnings.Add($"{_clockNotSet} {(_clockNotSet == 1 ? "row" : "rows")} dated before {earliest} (Ingestion:EarliestValidTime), {where}: " +
+                    "the logger's clock was not set; not ingested");
+            }
+
             if (_detailed > MaxDetailedWarnings)
             {
                 warnings.Add($"{_detailed - MaxDetailedWarnings} more invalid timestamps or values not listed");
@@ -193,13 +217,16 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             {
                 Format = file.Format.Marker,
                 FileMasterSn = master,
-                TimeZone = zone,
+                TimeZone = clock.ZoneId,
+                TimeZoneSource = clock.Source,
+                TimeZoneRules = LocalTimeZones.RulesVersion,
                 Metadata = file.Metadata.Values,
                 Counters = new RunCounters
                 {
                     LinesTotal = _lines,
                     RowsIngested = _rows,
                     InvalidTimestamps = _invalidTimestamps,
+                    ClockNotSetRows = _clockNotSet,
                     InvalidValues = _invalidValues,
                     TruncatedLines = _truncated,
                     PointsWritten = _points,

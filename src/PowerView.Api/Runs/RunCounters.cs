@@ -19,6 +19,9 @@ internal record RunCounters
     [Description("Data lines skipped for their timestamp.")]
     public long InvalidTimestamps { get; init; }
 
+    [Description("Data lines dated before Ingestion:EarliestValidTime (a logger whose clock was lost restarts in 2020): skipped.")]
+    public long ClockNotSetRows { get; init; }
+
     [Description("Cells that were not a finite decimal, or missing from a short row: not written.")]
     public long InvalidValues { get; init; }
 
@@ -30,6 +33,10 @@ internal record RunCounters
     [Description("Channels (value columns) of the file.")]
     public int ChannelCount { get; init; }
 
-    [Description("Data lines that gave no point: invalid timestamp or cut last line.")]
-    public long LinesIgnored => InvalidTimestamps + TruncatedLines;
+    /// <remarks>
+    /// Clock-not-set rows count here too: like the others they gave no point, and so
+    /// <c>linesTotal = rowsIngested + linesIgnored</c> holds for every run.
+    /// </remarks>
+    [Description("Data lines that gave no point: invalid timestamp, clock not set, or cut last line.")]
+    public long LinesIgnored => InvalidTimestamps + ClockNotSetRows + TruncatedLines;
 }

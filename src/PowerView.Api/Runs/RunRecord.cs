@@ -51,6 +51,12 @@ internal sealed record RunRecord
     /// <summary>The zone the file's times were read in.</summary>
     public string? TimeZone { get; init; }
 
+    /// <summary>What chose the zone: <c>header</c>, or the configuration key (<c>Ingestion:TimeZone</c>…).</summary>
+    public string? TimeZoneSource { get; init; }
+
+    /// <summary>The zone rules' edition, e.g. <c>tzdb 2025b</c>.</summary>
+    public string? TimeZoneRules { get; init; }
+
     public RunCounters Counters { get; init; } = RunCounters.None;
 
     public DateTimeOffset? TimeStart { get; init; }

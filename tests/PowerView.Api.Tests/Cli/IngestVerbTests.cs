@@ -30,6 +30,30 @@ public sealed class IngestVerbTests
     }
 
     [Fact]
+    public async Task IngestDatesAPlainExportInFrenchTimeFromTheEmbeddedRulesOnAHostWithoutTzdata()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PlaceSample("0_camp_base-parsed/T302_251026_031500.tsv", "0_camp_base", "camp", "02001283");
+        // .NET reads the host's zone files from TZDIR: an empty folder is a container image without tzdata.
+        var noTzdata = Directory.CreateDirectory(Path.Combine(folder.Root, "no-tzdata")).FullName;
+
+        var (exit, stdout, stderr) = await RunAsync(folder, ["ingest", path], ("TZDIR", noTzdata), ("TZ", "Europe/Paris"));
+
+        Assert.True(exit == 0, stderr + stdout);
+        var summary = JsonDocument.Parse(stdout.Trim()).RootElement;
+        Assert.Equal(("success", "Europe/Paris"), (summary.GetProperty("status").GetString(), summary.GetProperty("timeZone").GetString()));
+        Assert.Equal((894, 0), (summary.GetProperty("pointsWritten").GetInt64(), summary.GetProperty("clockNotSetRows").GetInt64()));
+        // 25/10/25 03:20 summer time to 26/10/25 03:00 winter time.
+        Assert.Equal(("2025-10-25T01:20:00Z", "2025-10-26T02:00:00Z"), (summary.GetProperty("timeStart").GetString(), summary.GetProperty("timeEnd").GetString()));
+        var instants = Directory.EnumerateFiles(Path.Combine(folder.StateDir, "lineprotocol", "0_camp_base"))
+            .SelectMany(File.ReadAllLines).Select(l => LineProtocolLine.Parse(l).Timestamp!.Value).ToList();
+        Assert.Equal((894, 149), (instants.Count, instants.Distinct().Count()));
+        // 02:00 twice: 00:00Z, then 01:00Z.
+        Assert.Equal(6, instants.Count(t => t == new DateTimeOffset(2025, 10, 26, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds()));
+        Assert.Equal(6, instants.Count(t => t == new DateTimeOffset(2025, 10, 26, 1, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds()));
+    }
+
+    [Fact]
     public async Task IngestExitsOneWhenAnyFileFails()
     {
         using var folder = new TempFolder();

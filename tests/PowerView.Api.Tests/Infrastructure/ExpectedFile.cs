@@ -9,7 +9,8 @@ namespace PowerView.Api.Tests.Infrastructure;
 /// What a device file must produce, worked out straight from the contract
 /// (docs/ingestion-contract.md) with deliberately plain code: whole-file string splitting, regular
 /// expressions and <c>double.Parse</c>. It shares nothing with the engine's streaming byte parser, so the
-/// two can disagree, which is the point of comparing them.
+/// two can disagree, which is the point of comparing them. Local times go through <see cref="LocalWallClock"/>
+/// (<see cref="TimeZoneInfo"/> on the host's tzdata; the engine uses NodaTime's embedded TZDB).
 /// </summary>
 public sealed partial class ExpectedFile
 {
@@ -25,6 +26,11 @@ public sealed partial class ExpectedFile
     public long RowsIngested { get; private init; }
 
     public long InvalidTimestamps { get; private init; }
+
+    public long ClockNotSetRows { get; private init; }
+
+    /// <summary>The zone the rows were read in: the header's, or the one given for plain files.</summary>
+    public string TimeZone { get; private init; } = "";
 
     public long InvalidValues { get; private init; }
 
@@ -42,8 +48,13 @@ public sealed partial class ExpectedFile
         return kept;
     }
 
-    public static ExpectedFile Read(string path, string campaign)
+    /// <summary>The service's default: rows before this are a logger whose clock was not set.</summary>
+    public static readonly DateTimeOffset DefaultEarliestValidTime = new(2021, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <param name="zone">The zone configured for the file's campaign (the service's default is Europe/Paris); a header's DataTimeSettings overrides it.</param>
+    public static ExpectedFile Read(string path, string campaign, string zone = "Europe/Paris", DateTimeOffset? earliestValidTime = null)
     {
+        var earliest = (earliestValidTime ?? DefaultEarliestValidTime).ToUnixTimeSeconds();
         var text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         if (text.StartsWith('\uFEFF'))
         {
@@ -90,11 +101,14 @@ public sealed partial class ExpectedFile
             return new ExpectedFile { RejectedBecause = "fewer than two complete format lines" };
         }
 
-        var settings = header?.TryGetProperty("DataTimeSettings", out var s) == true ? s.GetString() : null;
-        if (settings is not null && settings != "UTC")
+        // Contract §3: a non-empty DataTimeSettings decides (UTC, or local time in TimeZoneName); otherwise the configured zone.
+        var settings = header?.TryGetProperty("DataTimeSettings", out var s) == true ? s.GetString()?.Trim() : null;
+        if (!string.IsNullOrEmpty(settings))
         {
-            throw new NotSupportedException($"{path}: local-time files are not covered by this expectation (DataTimeSettings {settings})");
+            zone = settings.Equals("UTC", StringComparison.OrdinalIgnoreCase) ? "UTC" : header!.Value.GetProperty("TimeZoneName").GetString()!;
         }
+
+        var clock = new LocalWallClock(zone);
 
         var masterType = header?.TryGetProperty("MasterType", out var m) == true ? m.GetString() : null;
         var lineA = pieces[at].Split('\t').ToList();
@@ -116,7 +130,7 @@ public sealed partial class ExpectedFile
         }
 
         var points = new List<ExpectedPoint>();
-        long total = 0, rows = 0, badTimes = 0, badValues = 0, cut = 0;
+        long total = 0, rows = 0, badTimes = 0, notSet = 0, badValues = 0, cut = 0;
         foreach (var (line, isCut) in data)
         {
             if (line.Trim(' ', '\t').Length == 0)
@@ -132,9 +146,16 @@ public sealed partial class ExpectedFile
             }
 
             var cells = line.Split('\t');
-            if (!TryTimestamp(cells[0], out var epoch))
+            if (!TryWallClock(cells[0], out var wall))
             {
                 badTimes++;
+                continue;
+            }
+
+            var epoch = clock.ToEpoch(wall);
+            if (epoch < earliest)
+            {
+                notSet++;
                 continue;
             }
 
@@ -159,6 +180,8 @@ public sealed partial class ExpectedFile
             LinesTotal = total,
             RowsIngested = rows,
             InvalidTimestamps = badTimes,
+            ClockNotSetRows = notSet,
+            TimeZone = zone,
             InvalidValues = badValues,
             TruncatedLines = cut,
         };
@@ -211,9 +234,9 @@ public sealed partial class ExpectedFile
         return channels;
     }
 
-    private static bool TryTimestamp(string cell, out long epoch)
+    private static bool TryWallClock(string cell, out DateTime wall)
     {
-        epoch = 0;
+        wall = default;
         var match = Timestamp().Match(cell);
         if (!match.Success)
         {
@@ -224,7 +247,7 @@ public sealed partial class ExpectedFile
         var year = N(3) <= 68 ? 2000 + N(3) : 1900 + N(3);
         try
         {
-            epoch = new DateTimeOffset(year, N(2), N(1), N(4), N(5), N(6), TimeSpan.Zero).ToUnixTimeSeconds();
+            wall = new DateTime(year, N(2), N(1), N(4), N(5), N(6), DateTimeKind.Unspecified);
             return true;
         }
         catch (ArgumentOutOfRangeException)

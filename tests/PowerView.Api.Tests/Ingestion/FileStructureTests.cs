@@ -117,7 +117,7 @@ public sealed class FileStructureTests
         using var stream = new MemoryStream(bytes);
 
         var ex = await Assert.ThrowsAsync<PowerView.Api.Ingestion.Tsv.FileRejectedException>(
-            () => ingestor.IngestAsync(stream, "c", null, new CapturingWriter().Write, TestContext.Current.CancellationToken));
+            () => ingestor.IngestAsync(stream, "c", null, IngestorHarness.Paris, new CapturingWriter().Write, TestContext.Current.CancellationToken));
 
         Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
     }
@@ -152,17 +152,19 @@ public sealed class FileStructureTests
         Assert.Equal(result.Counters.PointsWritten, lines.Count);
         Assert.DoesNotContain(lines, l => l.Value == 24);
         Assert.DoesNotContain(lines, l => l.Value is 99 or 98);
-        var negativeZero = Assert.Single(lines, l => l.Timestamp == 1767608400 && l.Field.EndsWith("U3_V", StringComparison.Ordinal));
+        // Plain V002: French local time, UTC+1 in January.
+        long Paris(int hour, int minute) => LocalWallClock.Epoch("Europe/Paris", 2026, 1, 5, hour, minute);
+        var negativeZero = Assert.Single(lines, l => l.Timestamp == Paris(10, 20) && l.Field.EndsWith("U3_V", StringComparison.Ordinal));
         Assert.True(double.IsNegative(negativeZero.Value));
-        Assert.Equal([-5.0, -6.0], lines.Where(l => l.Field.EndsWith("U2_V", StringComparison.Ordinal) && l.Timestamp == 1767610200).Select(l => l.Value));
+        Assert.Equal([-5.0, -6.0], lines.Where(l => l.Field.EndsWith("U2_V", StringComparison.Ordinal) && l.Timestamp == Paris(10, 50)).Select(l => l.Value));
         Assert.Contains(result.Warnings, w => w.Contains("invalid timestamp '31/02/26 10:00:00'", StringComparison.Ordinal));
         Assert.Contains(result.Warnings, w => w.Contains("column 2: invalid value 'abc'", StringComparison.Ordinal));
         Assert.Contains(result.Warnings, w => w.Contains("column 2: missing value", StringComparison.Ordinal));
         var u1 = result.Channels[0];
         Assert.Equal((5L, 0.0, 7.0), (u1.Points, u1.Min!.Value, u1.Max!.Value));
         Assert.Equal((1 + 7 + 1 + 0 + 0) / 5.0, u1.Mean!.Value, 12);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767607200), result.TimeStart);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767610200), result.TimeEnd);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Paris(10, 0)), result.TimeStart);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Paris(10, 50)), result.TimeEnd);
     }
 
     [Fact]
@@ -193,7 +195,7 @@ public sealed class FileStructureTests
         var writer = new CapturingWriter();
         var ingestor = new PowerView.Api.Ingestion.TsvIngestor(PowerView.Api.Ingestion.Tsv.FormatRegistry.Default, chunkLines: 25);
         using var stream = builder.BuildStream();
-        var result = await ingestor.IngestAsync(stream, "c", null, writer.Write, TestContext.Current.CancellationToken);
+        var result = await ingestor.IngestAsync(stream, "c", null, IngestorHarness.Paris, writer.Write, TestContext.Current.CancellationToken);
 
         Assert.Equal(300, result.Counters.PointsWritten);
         Assert.Equal(13, writer.Chunks.Count);

@@ -68,6 +68,12 @@ public sealed class RestartDurabilityTests
         Assert.Equal(outcome.Run.Counters.ChannelCount, report.GetProperty("channels").GetArrayLength());
         Assert.True(report.GetProperty("channels").GetArrayLength() > 0);
         Assert.Equal(outcome.Run.Counters.PointsWritten, report.GetProperty("pointsWritten").GetInt64());
+        // A plain V002 export: French time (03/08/25 03:20 is summer time, UTC+2), the rules' edition named.
+        Assert.Equal("Europe/Paris", report.GetProperty("timeZone").GetString());
+        Assert.Equal("Ingestion:TimeZone", report.GetProperty("timeZoneSource").GetString());
+        Assert.Matches(@"^tzdb 20\d\d[a-z]$", report.GetProperty("timeZoneRules").GetString());
+        Assert.Equal("2025-08-03T01:20:00Z", report.GetProperty("timeStart").GetString());
+        Assert.Equal(0, report.GetProperty("clockNotSetRows").GetInt64());
     }
 
     private static string WithoutAge(string campaignJson)

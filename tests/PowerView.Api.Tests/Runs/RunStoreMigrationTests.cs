@@ -32,6 +32,22 @@ public sealed class RunStoreMigrationTests
         return rows;
     }
 
+    private static List<long> RawColumn(string file, string column)
+    {
+        using var db = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT {column} FROM runs ORDER BY started_at, rowid";
+        using var reader = command.ExecuteReader();
+        var values = new List<long>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetInt64(0));
+        }
+
+        return values;
+    }
+
     private static long UserVersion(string file)
     {
         using var db = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
@@ -73,6 +89,8 @@ public sealed class RunStoreMigrationTests
 
         Assert.Equal(SqliteRunStoreSchema.Migrations[^1].Version, UserVersion(file));
         Assert.Equal(before.Select(r => r.Id), RawRuns(file).Select(r => r.Id));
+        // Migration 2: the clock-not-set counter, 0 for the runs that came before it.
+        Assert.Equal(Enumerable.Repeat(0L, before.Count), RawColumn(file, "clock_not_set_rows"));
     }
 
     [Fact]
@@ -83,14 +101,20 @@ public sealed class RunStoreMigrationTests
         var ct = TestContext.Current.CancellationToken;
         using var store = StoreIn(folder);
         await store.InitializeAsync(ct);
-        var run = RunsApi.Ingest(DateTimeOffset.UtcNow, company: "company1", campaign: "campaign1", device: "02001171", points: 600);
+        var run = RunsApi.Ingest(DateTimeOffset.UtcNow, company: "company1", campaign: "campaign1", device: "02001171", points: 600) with
+        {
+            Counters = new RunCounters { LinesTotal = 103, ClockNotSetRows = 3, RowsIngested = 100, PointsWritten = 600, ChannelCount = 6 },
+        };
 
         await store.RecordAsync(run, ct);
 
         var campaign = await store.GetCampaignAsync("company1", "campaign1", ct);
         Assert.Equal((3L, 1L, 4290L + 600L), (campaign!.Runs, campaign.Errors, campaign.PointsWritten));
         Assert.Equal(run.Id, campaign.LastRunId);
-        Assert.Equal(11, (await store.ListRunsAsync(new RunQuery { Limit = RunQuery.MaxLimit }, ct)).Count);
+        var runs = await store.ListRunsAsync(new RunQuery { Limit = RunQuery.MaxLimit }, ct);
+        Assert.Equal(11, runs.Count);
+        Assert.Equal((3L, 3L), (runs[0].ClockNotSetRows, runs[0].LinesIgnored));
+        Assert.All(runs.Skip(1), r => Assert.Equal(0L, r.ClockNotSetRows));
     }
 
     [Fact]

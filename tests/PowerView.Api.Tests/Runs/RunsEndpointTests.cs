@@ -11,7 +11,7 @@ public sealed class RunsEndpointTests
     private static readonly string[] RunKeys =
     [
         "id", "kind", "trigger", "status", "company", "campaign", "deviceMasterSn", "fileName", "startedAt", "finishedAt",
-        "durationMs", "attempt", "format", "linesTotal", "linesIgnored", "invalidTimestamps", "invalidValues", "truncatedLines",
+        "durationMs", "attempt", "format", "linesTotal", "linesIgnored", "invalidTimestamps", "clockNotSetRows", "invalidValues", "truncatedLines",
         "pointsWritten", "timeStart", "timeEnd", "error", "movedTo", "step", "message", "rowsIngested", "channelCount",
     ];
 

@@ -21,6 +21,8 @@ internal sealed record RunDetail : RunSummary
         Bucket = run.Bucket;
         FileMasterSn = run.FileMasterSn;
         TimeZone = run.TimeZone;
+        TimeZoneSource = run.TimeZoneSource;
+        TimeZoneRules = run.TimeZoneRules;
         Warnings = run.Warnings;
         Metadata = run.Metadata;
         Channels = run.Channels;
@@ -37,6 +39,12 @@ internal sealed record RunDetail : RunSummary
 
     [Description("The zone the file's times were read in (UTC or an IANA id).")]
     public string? TimeZone { get; init; }
+
+    [Description("What chose the zone: 'header' (the file's DataTimeSettings), or the configuration key (Ingestion:TimeZone, Ingestion:TimeZones:<company>:Default, Ingestion:TimeZones:<company>:Campaigns:<campaign>).")]
+    public string? TimeZoneSource { get; init; }
+
+    [Description("The edition of the zone rules used, e.g. 'tzdb 2025b' (embedded in the service, not the host's).")]
+    public string? TimeZoneRules { get; init; }
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

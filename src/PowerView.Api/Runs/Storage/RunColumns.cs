@@ -32,6 +32,7 @@ internal static class RunColumns
         ("lines_ignored", r => r.Counters.LinesIgnored),
         ("rows_ingested", r => r.Counters.RowsIngested),
         ("invalid_timestamps", r => r.Counters.InvalidTimestamps),
+        ("clock_not_set_rows", r => r.Counters.ClockNotSetRows),
         ("invalid_values", r => r.Counters.InvalidValues),
         ("truncated_lines", r => r.Counters.TruncatedLines),
         ("points_written", r => r.Counters.PointsWritten),

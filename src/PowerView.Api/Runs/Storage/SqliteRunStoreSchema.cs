@@ -10,7 +10,13 @@ internal static class SqliteRunStoreSchema
     public static readonly IReadOnlyList<SchemaMigration> Migrations =
     [
         new(1, "runs with their reports; campaign, device and daily summaries", V1),
+        new(2, "runs.clock_not_set_rows (rows dated before Ingestion:EarliestValidTime)", V2),
     ];
+
+    // Earlier runs had no such rows counted: 0 is what they reported.
+    private const string V2 = """
+        ALTER TABLE runs ADD COLUMN clock_not_set_rows INTEGER NOT NULL DEFAULT 0;
+        """;
 
     private const string V1 = """
         CREATE TABLE IF NOT EXISTS runs (

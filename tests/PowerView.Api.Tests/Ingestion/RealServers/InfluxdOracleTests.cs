@@ -32,7 +32,7 @@ public sealed class InfluxdOracleTests(InfluxdServer influxd) : RealServerTest(i
         await using (var stream = File.OpenRead(Samples.Path(sample)))
         {
             var ingestor = new TsvIngestor(FormatRegistry.Default, ChunkLines);
-            var ingest = ingestor.IngestAsync(stream, campaign, deviceFolder: null, (body, _) =>
+            var ingest = ingestor.IngestAsync(stream, campaign, deviceFolder: null, IngestorHarness.Paris, (body, _) =>
             {
                 bodies.Add(body.ToArray());
                 return Task.CompletedTask;

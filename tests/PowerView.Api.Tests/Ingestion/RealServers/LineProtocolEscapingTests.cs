@@ -127,7 +127,7 @@ public sealed class LineProtocolEscapingTests(InfluxdServer influxd) : RealServe
             .ToString();
         var bodies = new List<byte[]>();
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(tsv));
-        var result = await new TsvIngestor(FormatRegistry.Default, 5000).IngestAsync(stream, "edges", null, (body, _) =>
+        var result = await new TsvIngestor(FormatRegistry.Default, 5000).IngestAsync(stream, "edges", null, IngestorHarness.Paris, (body, _) =>
         {
             bodies.Add(body.ToArray());
             return Task.CompletedTask;

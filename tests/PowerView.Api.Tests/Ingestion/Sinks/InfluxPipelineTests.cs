@@ -133,6 +133,7 @@ public sealed class InfluxPipelineTests : IAsyncLifetime
         Assert.Equal(38L, success.Fields["nb_rows"]);
         Assert.Equal(6L, success.Fields["nb_channels"]);
         Assert.Equal(0L, success.Fields["nb_invalid_timestamps"]);
+        Assert.Equal(0L, success.Fields["nb_clock_not_set"]);
         Assert.Equal(0L, success.Fields["nb_invalid_values"]);
         Assert.IsType<long>(success.Fields["duration_ms"]);
         Assert.Equal(reports[0].FinishedAt.ToUnixTimeSeconds(), success.Timestamp);
