@@ -48,6 +48,7 @@ return await StartupFailures.RunAsync(app, app =>
     app.MapHealth();
     app.MapMetrics();
     app.MapRuns();
+    app.MapIngestion();
     app.MapWebhooks();
     app.MapJobsDashboard();
 });

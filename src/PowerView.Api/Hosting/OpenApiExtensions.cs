@@ -20,6 +20,7 @@ internal static class OpenApiExtensions
         ("Runs", "Every ingestion and provisioning run: what happened to each upload."),
         ("Campaigns", "Per company and campaign: last run, last success, last error, devices."),
         ("Statistics", "Totals per day."),
+        ("Files", "What lies in the data root and will never be ingested there."),
         ("Operations", "Health, liveness and Prometheus metrics."),
     ];
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
 using PowerView.Api.Hosting.Metrics;
+using PowerView.Api.Ingestion.Api;
 using PowerView.Api.Ingestion.Sinks;
 
 namespace PowerView.Api.Ingestion;
@@ -23,6 +24,7 @@ internal static class IngestionExtensions
         services.AddSingleton<LocalTimeZones>();
         services.AddSingleton<DataLayout>();
         services.AddSingleton<DataRootScanner>();
+        services.AddSingleton<StrandedFiles>();
         services.AddSingleton<FileSink>();
         services.AddSingleton<InfluxSink>();
         services.AddSingleton<ILineProtocolSink>(sp => sp.GetRequiredService<IOptions<InfluxOptions>>().Value.Enabled
@@ -40,13 +42,24 @@ internal static class IngestionExtensions
         return builder;
     }
 
-    /// <summary>Creates the data root (SFTPGo may not have made it yet) and says where everything is.</summary>
-    private sealed class DataRootInitializer(PowerViewPaths paths, ILineProtocolSink sink, ILogger<DataRootInitializer> log) : IHostedService
+    /// <summary><c>/api/files/stranded</c>.</summary>
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app) => app.MapFilesApi();
+
+    /// <summary>
+    /// Creates the data root (SFTPGo may not have made it yet) and says where everything is: which sink the points go to,
+    /// with a warning in Production when it is the file sink (a forgotten Influx:Url would otherwise go unnoticed).
+    /// </summary>
+    private sealed class DataRootInitializer(PowerViewPaths paths, ILineProtocolSink sink, IHostEnvironment environment, ILogger<DataRootInitializer> log) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             Directory.CreateDirectory(paths.DataRoot);
             log.LogInformation("Data root {DataRoot}, state in {StateDir}, points to {Sink}", paths.DataRoot, paths.StateDir, sink.Description);
+            if (sink is FileSink && environment.IsProduction())
+            {
+                log.LogWarning("Influx:Url is empty: the points go to {Sink}, not to InfluxDB", sink.Description);
+            }
+
             return Task.CompletedTask;
         }
 

@@ -7,7 +7,7 @@ namespace PowerView.Api.Ingestion;
 /// The files waiting under the data root, computed when <c>/metrics</c> is scraped. The scan is cached a few seconds
 /// so that several scrapers cost one scan.
 /// </summary>
-internal sealed class WaitingFilesMetrics(DataRootScanner scanner, TimeProvider time) : IMetricsCollector, IDisposable
+internal sealed class WaitingFilesMetrics(DataRootScanner scanner, StrandedFiles stranded, TimeProvider time) : IMetricsCollector, IDisposable
 {
     private static readonly TimeSpan ScanCacheFor = TimeSpan.FromSeconds(10);
 
@@ -17,18 +17,22 @@ internal sealed class WaitingFilesMetrics(DataRootScanner scanner, TimeProvider 
     private static readonly Gauge OldestWaitingFile = Metrics.CreateGauge(
         "powerview_oldest_waiting_file_age_seconds", "Age (since last modification) of the oldest waiting device file; 0 when none waits.");
 
+    private static readonly Gauge StrandedFiles = Metrics.CreateGauge(
+        "powerview_stranded_files", "Files of the data root that will never be ingested where they are (wrong depth, not .tsv): /api/files/stranded lists them.");
+
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private DateTimeOffset _scannedAt = DateTimeOffset.MinValue;
-    private (int Count, DateTimeOffset? Oldest) _scan;
+    private (int Count, DateTimeOffset? Oldest, int Stranded) _scan;
 
     public async Task CollectAsync(CancellationToken cancellationToken)
     {
-        var (count, oldest) = await ScanAsync(cancellationToken);
+        var (count, oldest, strandedCount) = await ScanAsync(cancellationToken);
         WaitingFiles.Set(count);
         OldestWaitingFile.Set(oldest is { } at ? Math.Max(0, (time.GetUtcNow() - at).TotalSeconds) : 0);
+        StrandedFiles.Set(strandedCount);
     }
 
-    private async Task<(int Count, DateTimeOffset? Oldest)> ScanAsync(CancellationToken cancellationToken)
+    private async Task<(int Count, DateTimeOffset? Oldest, int Stranded)> ScanAsync(CancellationToken cancellationToken)
     {
         await _scanGate.WaitAsync(cancellationToken);
         try
@@ -48,7 +52,7 @@ internal sealed class WaitingFilesMetrics(DataRootScanner scanner, TimeProvider 
         }
     }
 
-    private (int Count, DateTimeOffset? Oldest) Scan()
+    private (int Count, DateTimeOffset? Oldest, int Stranded) Scan()
     {
         var count = 0;
         DateTimeOffset? oldest = null;
@@ -68,7 +72,7 @@ internal sealed class WaitingFilesMetrics(DataRootScanner scanner, TimeProvider 
             }
         }
 
-        return (count, oldest);
+        return (count, oldest, stranded.Find().Count());
     }
 
     public void Dispose() => _scanGate.Dispose();

@@ -119,6 +119,24 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InProductionWithoutAnInfluxUrlTheStartSaysThePointsGoToFiles()
+    {
+        using var folder = new TempFolder();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var service = await StartWebAsync(folder, [.. Secrets, ("DOTNET_ENVIRONMENT", "Production"), ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}")]);
+        service.Kill(entireProcessTree: true);
+        var stdout = await service.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await service.WaitForExitAsync(TestContext.Current.CancellationToken);
+        service.Dispose();
+
+        Assert.Contains("WRN] PowerView.Api.Ingestion.IngestionExtensions.DataRootInitializer: Influx:Url is empty: the points go to line-protocol files under", stdout, StringComparison.Ordinal);
+    }
+
     /// <summary>The web service as a separate process, returned once its /alive answers (bounded).</summary>
     private static async Task<Process> StartWebAsync(TempFolder folder, (string Key, string? Value)[] environment)
     {
