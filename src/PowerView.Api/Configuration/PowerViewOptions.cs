@@ -17,6 +17,9 @@ internal sealed class PowerViewOptions
     /// <summary>Bearer key that reads every monitoring endpoint.</summary>
     public string AdminKey { get; set; } = "";
 
+    /// <summary>Bearer key that reads <c>/metrics</c> and nothing else (for a Prometheus scraper); optional.</summary>
+    public string MetricsKey { get; set; } = "";
+
     /// <summary>Bearer keys that only see one company: <c>CompanyKeys:&lt;company&gt; = key</c>.</summary>
     public Dictionary<string, string> CompanyKeys { get; set; } = [];
 }

@@ -35,12 +35,17 @@ internal sealed class PowerViewOptionsValidation(IHostEnvironment environment, S
             }
         }
 
-        foreach (var (secret, key) in new[] { (o.HookSecret, "PowerView:HookSecret"), (o.AdminKey, "PowerView:AdminKey") })
+        foreach (var (secret, key) in new[] { (o.HookSecret, "PowerView:HookSecret"), (o.AdminKey, "PowerView:AdminKey"), (o.MetricsKey, "PowerView:MetricsKey") })
         {
             if (!string.IsNullOrEmpty(secret) && secret.Length < 12)
             {
                 errors.Add($"{key} must be at least 12 characters");
             }
+        }
+
+        if (!string.IsNullOrEmpty(o.MetricsKey) && (o.MetricsKey == o.AdminKey || o.MetricsKey == o.HookSecret))
+        {
+            errors.Add("PowerView:MetricsKey must differ from the admin key and the hook secret");
         }
 
         foreach (var (company, key) in o.CompanyKeys)
@@ -50,9 +55,9 @@ internal sealed class PowerViewOptionsValidation(IHostEnvironment environment, S
                 errors.Add($"PowerView:CompanyKeys:{company} must be at least 12 characters");
             }
 
-            if (key == o.AdminKey || key == o.HookSecret)
+            if (key == o.AdminKey || key == o.HookSecret || key == o.MetricsKey)
             {
-                errors.Add($"PowerView:CompanyKeys:{company} must differ from the admin key and the hook secret");
+                errors.Add($"PowerView:CompanyKeys:{company} must differ from the admin key, the metrics key and the hook secret");
             }
         }
 

@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
         var failures = Failures(Validation(Environments.Production, ServiceMode.Web).Validate(null, options));
 
         Assert.Contains("PowerView:HookSecret must be at least 12 characters", failures);
-        Assert.Contains("PowerView:CompanyKeys:acme must differ from the admin key and the hook secret", failures);
+        Assert.Contains("PowerView:CompanyKeys:acme must differ from the admin key, the metrics key and the hook secret", failures);
         Assert.Contains("PowerView:CompanyKeys:globex must be at least 12 characters", failures);
         Assert.DoesNotContain(failures, f => f.StartsWith("PowerView:AdminKey", StringComparison.Ordinal));
     }

@@ -18,6 +18,7 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
     public const string HookSecret = "test-hook-secret-0123456789";
     public const string AdminKey = "test-admin-key-0123456789";
     public const string Company1Key = "test-company1-key-0123456789";
+    public const string MetricsKey = "test-metrics-key-0123456789";
 
     public TempFolder Folder => folder;
 
@@ -48,6 +49,7 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
                 ["PowerView:HookSecret"] = HookSecret,
                 ["PowerView:AdminKey"] = AdminKey,
                 ["PowerView:CompanyKeys:company1"] = Company1Key,
+                ["PowerView:MetricsKey"] = MetricsKey,
                 ["Ingestion:SweepIntervalSeconds"] = "3600",
                 // The start-up sweep takes nothing unless a test asks for it (Ingestion:SettleSeconds): tests that
                 // place files and then call the pipeline or the hook themselves must not race a sweep job.

@@ -13,8 +13,9 @@ internal interface IMetricsCollector
 }
 
 /// <summary>
-/// <c>GET /metrics</c> in the Prometheus text format, admin key required (only /alive, /health and the OpenAPI
-/// pages are anonymous; Prometheus sends it with <c>authorization: credentials</c>). The gauges are refreshed by the
+/// <c>GET /metrics</c> in the Prometheus text format, for the admin key or the metrics-only <c>PowerView:MetricsKey</c>
+/// (only /alive, /health and the OpenAPI pages are anonymous; Prometheus sends it with <c>authorization: credentials</c>).
+/// It is scraped per instance on the internal network, never through the proxy. The gauges are refreshed by the
 /// request itself, so no timer or registry callback outlives the host.
 /// </summary>
 internal static class MetricsEndpoint
@@ -22,9 +23,9 @@ internal static class MetricsEndpoint
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {
         app.MapGet("/metrics", Scrape)
-            .RequireAuthorization(ApiKeys.AdminPolicy)
+            .RequireAuthorization(ApiKeys.MetricsPolicy)
             .WithTags("Operations").WithName("Metrics")
-            .WithSummary("Prometheus metrics (admin key)")
+            .WithSummary("Prometheus metrics (admin key or PowerView:MetricsKey)")
             .WithDescription("Runs by kind and status, points written, ingestion duration, job queue length, waiting files and the age of the oldest one, plus process and HTTP metrics.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

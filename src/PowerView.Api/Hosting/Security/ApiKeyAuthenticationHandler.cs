@@ -10,8 +10,9 @@ namespace PowerView.Api.Hosting.Security;
 
 /// <summary>
 /// Reads <c>Authorization: Bearer &lt;key&gt;</c> and compares it in constant time with
-/// <c>PowerView:AdminKey</c> and every <c>PowerView:CompanyKeys:&lt;company&gt;</c>. The admin gets the
-/// role <c>admin</c>; a company key gets the claim <c>company=&lt;name&gt;</c>. A missing or wrong key is
+/// <c>PowerView:AdminKey</c>, <c>PowerView:MetricsKey</c> and every <c>PowerView:CompanyKeys:&lt;company&gt;</c>. The admin gets
+/// the role <c>admin</c>, the metrics key the role <c>metrics</c> (only <c>/metrics</c> accepts it); a company key gets
+/// the claim <c>company=&lt;name&gt;</c>. A missing or wrong key is
 /// answered 401 ProblemDetails with <c>WWW-Authenticate: Bearer</c>. Keys are never logged.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
@@ -36,6 +37,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var settings = powerView.CurrentValue;
         // Every key is compared, whichever matches, so the time taken says nothing about which one is close.
         var isAdmin = Matches(presented, settings.AdminKey);
+        var isMetrics = Matches(presented, settings.MetricsKey);
         string? company = null;
         foreach (var (name, key) in settings.CompanyKeys)
         {
@@ -45,14 +47,16 @@ internal sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        if (!isAdmin && company is null)
+        if (!isAdmin && !isMetrics && company is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("the bearer key is not a monitoring key"));
         }
 
-        var claims = isAdmin
-            ? new[] { new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, ApiKeys.AdminRole) }
-            : [new Claim(ClaimTypes.Name, "company:" + company), new Claim(ApiKeys.CompanyClaim, company!)];
+        Claim[] claims = isAdmin
+            ? [new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, ApiKeys.AdminRole)]
+            : company is not null
+                ? [new Claim(ClaimTypes.Name, "company:" + company), new Claim(ApiKeys.CompanyClaim, company)]
+                : [new Claim(ClaimTypes.Name, "metrics"), new Claim(ClaimTypes.Role, ApiKeys.MetricsRole)];
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }

@@ -14,7 +14,12 @@ internal static class ApiKeys
     /// <summary>The admin key only (process-wide views such as <c>/metrics</c>, and changes).</summary>
     public const string AdminPolicy = "MonitoringAdmin";
 
+    /// <summary>The admin key or <c>PowerView:MetricsKey</c> (Prometheus): <c>/metrics</c>.</summary>
+    public const string MetricsPolicy = "Metrics";
+
     public const string AdminRole = "admin";
+
+    public const string MetricsRole = "metrics";
 
     public const string CompanyClaim = "company";
 }

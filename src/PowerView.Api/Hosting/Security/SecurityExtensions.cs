@@ -21,7 +21,10 @@ internal static class SecurityExtensions
                 .RequireAssertion(c => c.User.IsInRole(ApiKeys.AdminRole) || c.User.HasClaim(x => x.Type == ApiKeys.CompanyClaim)))
             .AddPolicy(ApiKeys.AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(ApiKeys.Scheme)
-                .RequireRole(ApiKeys.AdminRole));
+                .RequireRole(ApiKeys.AdminRole))
+            .AddPolicy(ApiKeys.MetricsPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiKeys.Scheme)
+                .RequireRole(ApiKeys.AdminRole, ApiKeys.MetricsRole));
         return builder;
     }
 

@@ -118,4 +118,21 @@ public sealed class AuthenticationTests
         Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
         Assert.NotNull(await schemes.GetSchemeAsync("ApiKey"));
     }
+
+    [Fact]
+    public async Task TheMetricsKeyReadsMetricsAndNothingElse()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var metrics = app.CreateClient(PowerViewApplication.MetricsKey);
+
+        using var scraped = await metrics.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        using var runs = await metrics.GetAsync("/api/runs", TestContext.Current.CancellationToken);
+        using var stranded = await metrics.GetAsync("/api/files/stranded", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("powerview_runs_total", await scraped.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, runs.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, stranded.StatusCode);
+    }
 }
