@@ -118,9 +118,20 @@ internal sealed class CompanyDatasources(
             var (newId, value) = await issue(ct);
             var body = current is null ? Merge(null, desired, secretIdKey, newId) : Merge(current, desired, secretIdKey, newId);
             body["secureJsonData"] = new JsonObject { [secretKey] = value };
-            var saved = current is null
-                ? await grafana.CreateDatasourceAsync(orgId, body, ct)
-                : await grafana.UpdateDatasourceAsync(orgId, uid, body, ct);
+            bool saved;
+            try
+            {
+                saved = current is null
+                    ? await grafana.CreateDatasourceAsync(orgId, body, ct)
+                    : await grafana.UpdateDatasourceAsync(orgId, uid, body, ct);
+            }
+            catch
+            {
+                // Grafana failed: the new secret is held by nobody. The retry issues another.
+                await revoke(newId, CancellationToken.None);
+                throw;
+            }
+
             if (!saved)
             {
                 // Someone else saved theirs first: ours is held by nobody.

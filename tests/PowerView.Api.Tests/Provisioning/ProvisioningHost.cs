@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using PowerView.Api.Configuration;
+using PowerView.Api.Provisioning;
+using PowerView.Api.Tests.Influx;
+
+namespace PowerView.Api.Tests.Provisioning;
+
+/// <summary>
+/// The provisioning feature as a process would host it (<c>AddProvisioning</c>), pointed at the two doubles.
+/// Each host has its own lock and clients: two hosts are two processes of the service.
+/// </summary>
+internal sealed class ProvisioningHost : IDisposable
+{
+    public const string InfluxUrlForGrafana = "http://influxdb:8086";
+    public const string ApiUrl = "http://api:8080";
+
+    private readonly IHost _host;
+
+    private ProvisioningHost(IHost host, FakeCompanyApiKeys keys)
+    {
+        _host = host;
+        Keys = keys;
+    }
+
+    public FakeCompanyApiKeys Keys { get; }
+
+    public CompanyProvisioner Provisioner => _host.Services.GetRequiredService<CompanyProvisioner>();
+
+    public static ProvisioningHost Start(GrafanaApiDouble grafana, InfluxApiDouble influx, IDictionary<string, string?>? overrides = null,
+        FakeCompanyApiKeys? keys = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Grafana:Url"] = grafana.Url.ToString(),
+            ["Grafana:AdminUser"] = GrafanaApiDouble.AdminLogin,
+            ["Grafana:AdminPassword"] = GrafanaApiDouble.AdminPassword,
+            ["Grafana:InfluxUrl"] = InfluxUrlForGrafana,
+            ["Grafana:ApiUrl"] = ApiUrl,
+            ["Influx:Url"] = influx.Url.ToString(),
+            ["Influx:Token"] = InfluxApiDouble.AllAccessToken,
+            ["Influx:Org"] = InfluxApiDouble.OrgName,
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.SectionName);
+        builder.AddProvisioning();
+        keys ??= new FakeCompanyApiKeys();
+        builder.Services.AddSingleton<ICompanyApiKeys>(keys);
+        // Retries stay on (a test can fail more often than they retry), without their waits.
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(o =>
+        {
+            o.Retry.Delay = TimeSpan.Zero;
+            o.Retry.UseJitter = false;
+            o.CircuitBreaker.MinimumThroughput = int.MaxValue;
+        });
+        var host = builder.Build();
+        return new ProvisioningHost(host, keys);
+    }
+
+    public void Dispose() => _host.Dispose();
+}
+
+/// <summary>The key store of phase 2, in memory: what it was asked to remember and to forget.</summary>
+internal sealed class FakeCompanyApiKeys : ICompanyApiKeys
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (string Company, byte[] Hash)> _keys = [];
+    private int _next;
+
+    public IReadOnlyList<(string Id, string Company, byte[] Hash)> Keys
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _keys.Select(k => (k.Key, k.Value.Company, k.Value.Hash))];
+            }
+        }
+    }
+
+    public Task<string> AddAsync(string company, byte[] sha256, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var id = $"key-{++_next}";
+            _keys[id] = (company, sha256);
+            return Task.FromResult(id);
+        }
+    }
+
+    public Task RemoveAsync(string company, string keyId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _keys.Remove(keyId);
+        }
+
+        return Task.CompletedTask;
+    }
+}
