@@ -90,6 +90,14 @@ public sealed partial class GrafanaApiDouble : IAsyncDisposable
         }
     }
 
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
     /// <summary>Requests <c>METHOD path</c> wait until <paramref name="count"/> of them have arrived, then all go on.</summary>
     public void Hold(string method, string path, int count) => _holds[method + " " + path] = new RequestGate(count);
 
