@@ -156,6 +156,12 @@ internal sealed class CompanyProvisioner(
             throw new ArgumentException($"'{company}' cannot be a company: a folder name has no '/' and no surrounding spaces", nameof(company));
         }
 
+        // Grafana reads "$name" and "${name}" in titles, Infinity parameters and queries as its variables.
+        if (company.Contains('$', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{company}' cannot be a company in Grafana: its dashboards would read '$' as a variable", nameof(company));
+        }
+
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) || !zone.HasIanaId)
         {
             throw new ArgumentException($"'{timeZone}' is not an IANA time zone", nameof(timeZone));

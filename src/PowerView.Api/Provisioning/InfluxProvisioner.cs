@@ -17,21 +17,23 @@ internal sealed class InfluxProvisioner : IDisposable
 {
     private readonly InfluxOptions _options;
     private readonly ILogger<InfluxProvisioner> _log;
-    private readonly InfluxDBClient _client;
+    private readonly Lazy<InfluxDBClient> _lazyClient;
     private string? _orgId;
 
     public InfluxProvisioner(IOptions<InfluxOptions> options, ILogger<InfluxProvisioner> log)
     {
         _options = options.Value;
         _log = log;
-        // One client per server and token for the process lifetime (influxdb.md §3.9); none when InfluxDB is off.
-        _client = new InfluxDBClient(new InfluxDBClientOptions(_options.Enabled ? _options.Url : "http://localhost:8086")
+        // One client per server and token for the process lifetime (influxdb.md §3.9), made on first use: none when InfluxDB is off.
+        _lazyClient = new Lazy<InfluxDBClient>(() => new InfluxDBClient(new InfluxDBClientOptions(_options.Url)
         {
             Token = _options.Token,
             Org = _options.Org,
             Timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds),
-        });
+        }));
     }
+
+    private InfluxDBClient Client => _lazyClient.Value;
 
     public bool Enabled => _options.Enabled;
 
@@ -44,7 +46,7 @@ internal sealed class InfluxProvisioner : IDisposable
             return known;
         }
 
-        var orgs = await _client.GetOrganizationsApi().FindOrganizationsAsync(org: _options.Org, cancellationToken: ct);
+        var orgs = await Client.GetOrganizationsApi().FindOrganizationsAsync(org: _options.Org, cancellationToken: ct);
         return _orgId = orgs.FirstOrDefault(o => o.Name == _options.Org)?.Id
             ?? throw new InvalidOperationException($"InfluxDB organization '{_options.Org}' is not visible to Influx:Token");
     }
@@ -71,7 +73,7 @@ internal sealed class InfluxProvisioner : IDisposable
 
         try
         {
-            var created = await _client.GetBucketsApi().CreateBucketAsync(new PostBucketRequest(orgId, name, retentionRules: []), ct);
+            var created = await Client.GetBucketsApi().CreateBucketAsync(new PostBucketRequest(orgId, name, retentionRules: []), ct);
             _log.LogInformation("Created InfluxDB bucket {Bucket}", name);
             return new(name, created.Id, Created: true);
         }
@@ -87,7 +89,7 @@ internal sealed class InfluxProvisioner : IDisposable
         try
         {
             // Name and org: one bucket or 404, whatever the number of buckets (upstream looked at the first 20 only).
-            var found = await _client.GetBucketsApi().FindBucketsAsync(orgID: orgId, name: name, cancellationToken: ct);
+            var found = await Client.GetBucketsApi().FindBucketsAsync(orgID: orgId, name: name, cancellationToken: ct);
             return found.FirstOrDefault(b => b.Name == name)?.Id;
         }
         catch (NotFoundException)
@@ -100,7 +102,7 @@ internal sealed class InfluxProvisioner : IDisposable
     public async Task<IReadOnlyList<ProvisionedTask>> EnsureTasksAsync(CompanyNames names, string timeZone, CancellationToken ct)
     {
         var orgId = await GetOrgIdAsync(ct);
-        var tasks = _client.GetTasksApi();
+        var tasks = Client.GetTasksApi();
         var result = new List<ProvisionedTask>();
         foreach (var level in DownsamplingTasks.Levels)
         {
@@ -140,7 +142,7 @@ internal sealed class InfluxProvisioner : IDisposable
 
     private async Task<List<TaskType>> FindTasksAsync(string orgId, string name, CancellationToken ct)
     {
-        var found = await _client.GetTasksApi().FindTasksAsync(orgId: orgId, name: name, limit: 100, cancellationToken: ct);
+        var found = await Client.GetTasksApi().FindTasksAsync(orgId: orgId, name: name, limit: 100, cancellationToken: ct);
         return [.. found.Where(t => t.Name == name).OrderBy(t => t.Id, StringComparer.Ordinal)];
     }
 
@@ -151,7 +153,7 @@ internal sealed class InfluxProvisioner : IDisposable
         {
             try
             {
-                await _client.GetTasksApi().DeleteTaskAsync(duplicate.Id, ct);
+                await Client.GetTasksApi().DeleteTaskAsync(duplicate.Id, ct);
             }
             catch (NotFoundException)
             {
@@ -167,7 +169,7 @@ internal sealed class InfluxProvisioner : IDisposable
     {
         var orgId = await GetOrgIdAsync(ct);
         // AuthorizationsApi has no org filter (influxdb.md §3.5); the generated service has.
-        var service = _client.CreateService<AuthorizationsService>(typeof(AuthorizationsService));
+        var service = Client.CreateService<AuthorizationsService>(typeof(AuthorizationsService));
         var all = await service.GetAuthorizationsAsync(orgID: orgId, cancellationToken: ct);
         return [.. (all._Authorizations ?? []).Where(a => a.Description == names.TokenDescription)];
     }
@@ -191,7 +193,7 @@ internal sealed class InfluxProvisioner : IDisposable
         var permissions = bucketIds
             .Select(id => new Permission(Permission.ActionEnum.Read, new PermissionResource(PermissionResource.TypeBuckets, id, null, orgId)))
             .ToList();
-        var created = await _client.GetAuthorizationsApi().CreateAuthorizationAsync(
+        var created = await Client.GetAuthorizationsApi().CreateAuthorizationAsync(
             new AuthorizationPostRequest(orgID: orgId, permissions: permissions, description: names.TokenDescription), ct);
         _log.LogInformation("Created InfluxDB authorization {AuthorizationId} ({Description})", created.Id, names.TokenDescription);
         return new NewToken(created.Id, created.Token);
@@ -201,7 +203,7 @@ internal sealed class InfluxProvisioner : IDisposable
     {
         try
         {
-            await _client.GetAuthorizationsApi().DeleteAuthorizationAsync(id, ct);
+            await Client.GetAuthorizationsApi().DeleteAuthorizationAsync(id, ct);
             _log.LogInformation("Deleted InfluxDB authorization {AuthorizationId}", id);
         }
         catch (NotFoundException)
@@ -210,7 +212,13 @@ internal sealed class InfluxProvisioner : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (_lazyClient.IsValueCreated)
+        {
+            _lazyClient.Value.Dispose();
+        }
+    }
 }
 
 internal sealed record ProvisionedBucket(string Name, string Id, bool Created);

@@ -231,9 +231,10 @@ public sealed class OrganizationTenancyTests
 
         var underscore = await Assert.ThrowsAsync<ProvisioningException>(() => host.Provisioner.ProvisionAsync("_internal", null, Ct));
         var quote = await Assert.ThrowsAsync<ProvisioningException>(() => host.Provisioner.ProvisionAsync("ac\"me", null, Ct));
+        var dollar = await Assert.ThrowsAsync<ProvisioningException>(() => host.Provisioner.ProvisionAsync("a$campaign", null, Ct));
         var zone = await Assert.ThrowsAsync<ProvisioningException>(() => host.Provisioner.ProvisionAsync("acme", null, Ct, "Mars/Olympus"));
 
-        Assert.All(new[] { underscore, quote, zone }, e => Assert.Equal(ProvisioningSteps.Validate, e.Step));
+        Assert.All(new[] { underscore, quote, dollar, zone }, e => Assert.Equal(ProvisioningSteps.Validate, e.Step));
         Assert.Contains("Mars/Olympus", zone.Message, StringComparison.Ordinal);
         Assert.Empty(grafana.Requests);
         Assert.Empty(influx.Requests);
