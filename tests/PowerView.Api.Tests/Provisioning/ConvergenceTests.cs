@@ -180,6 +180,7 @@ public sealed class ConvergenceTests
         // Both see every one of these missing before either creates it, so every create conflicts once.
         influx.HoldBucketLookups("acme", 2);
         grafana.Hold("GET", "/api/orgs/name/acme", 2);
+        grafana.Hold("GET", "/api/teams/search", 2);
         grafana.Hold("GET", "/api/folders/" + names.FolderUid, 2);
         grafana.Hold("GET", "/api/datasources/uid/" + names.InfluxDatasourceUid, 2);
         var keys = new FakeCompanyApiKeys();
@@ -209,6 +210,60 @@ public sealed class ConvergenceTests
         Assert.Contains(grafana.Requests, r => r.Method == "POST" && r.Path == "/api/orgs" && r.Status == 409);
         Assert.Contains(influx.Requests, r => r.Is(HttpMethod.Post, "/api/v2/buckets") && r.Status == 422);
         Assert.Contains(grafana.Requests, r => r.Method == "POST" && r.Path == "/api/datasources" && r.Status == 409);
+        Assert.Contains(grafana.Requests, r => r.Method == "POST" && r.Path == "/api/teams" && r.Status == 409);
+    }
+
+    [Fact]
+    public async Task TwoProcessesAddingTheSameUserAtOnceCreateOneUserAndOneMembership()
+    {
+        await using var grafana = await GrafanaApiDouble.StartAsync();
+        await using var influx = await InfluxApiDouble.StartAsync();
+        using var one = ProvisioningHost.Start(grafana, influx);
+        using var two = ProvisioningHost.Start(grafana, influx);
+        var acme = await one.Provisioner.ProvisionAsync("acme", null, Ct);
+        grafana.Hold("GET", "/api/users/lookup", 2);
+        grafana.Hold("GET", $"/api/teams/{acme.Team.Id}/members", 2);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => one.Provisioner.EnsureCompanyUserAsync("acme", "jane", "jane@acme.test", "Jane", null, Ct), Ct),
+            Task.Run(() => two.Provisioner.EnsureCompanyUserAsync("acme", "jane", "jane@acme.test", "Jane", null, Ct), Ct));
+
+        // One created her (and holds the password), the other met 412 and found her; one team add met 400.
+        Assert.Single(results, r => r.Created);
+        Assert.Single(results, r => r.GeneratedPassword is not null);
+        Assert.Single(results.Select(r => r.UserId).Distinct());
+        Assert.Contains(grafana.Requests, r => r.Path == "/api/admin/users" && r.Status == 412);
+        Assert.Contains(grafana.Requests, r => r.Path == $"/api/teams/{acme.Team.Id}/members" && r.Method == "POST" && r.Status == 400);
+        Assert.Equal(["jane"], grafana.TeamMemberLogins(acme.Organization.Id, "acme"));
+        Assert.Equal(["acme"], grafana.OrganizationsOf("jane"));
+    }
+
+    [Fact]
+    public async Task NoSecretEverReachesTheLogs()
+    {
+        await using var grafana = await GrafanaApiDouble.StartAsync();
+        await using var influx = await InfluxApiDouble.StartAsync();
+        using var host = ProvisioningHost.Start(grafana, influx);
+        var acme = await host.Provisioner.ProvisionAsync("acme", null, Ct);
+        grafana.ForgetSecret(acme.Organization.Id, acme.InfluxDatasource.Uid, "token");
+        await host.Provisioner.ProvisionAsync("acme", null, Ct);
+        var jane = await host.Provisioner.EnsureCompanyUserAsync("acme", "jane", "jane@acme.test", "Jane", null, Ct);
+        await host.Provisioner.EnsureCompanyUserAsync("acme", "joe", "joe@acme.test", "Joe", "joe-chosen-password", Ct);
+
+        var secrets = new[]
+        {
+            grafana.SecretOf(acme.Organization.Id, acme.InfluxDatasource.Uid, "token")!,
+            grafana.SecretOf(acme.Organization.Id, acme.ApiDatasource!.Uid, "bearerToken")!,
+            jane.GeneratedPassword!,
+            "joe-chosen-password",
+            GrafanaApiDouble.AdminPassword,
+            InfluxApiDouble.AllAccessToken,
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{GrafanaApiDouble.AdminLogin}:{GrafanaApiDouble.AdminPassword}")),
+        };
+
+        Assert.NotEmpty(host.Logs.Lines);
+        Assert.Contains(host.Logs.Lines, l => l.Contains("api/datasources", StringComparison.Ordinal));
+        Assert.All(host.Logs.Lines, line => Assert.All(secrets, s => Assert.DoesNotContain(s, line, StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -20,13 +20,17 @@ internal sealed class ProvisioningHost : IDisposable
 
     private readonly IHost _host;
 
-    private ProvisioningHost(IHost host, FakeCompanyApiKeys keys)
+    private ProvisioningHost(IHost host, FakeCompanyApiKeys keys, LogCapture logs)
     {
         _host = host;
         Keys = keys;
+        Logs = logs;
     }
 
     public FakeCompanyApiKeys Keys { get; }
+
+    /// <summary>Every log line of every level, the HTTP client factory's included.</summary>
+    public LogCapture Logs { get; }
 
     public CompanyProvisioner Provisioner => _host.Services.GetRequiredService<CompanyProvisioner>();
 
@@ -52,6 +56,9 @@ internal sealed class ProvisioningHost : IDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.SectionName);
         builder.AddProvisioning();
         keys ??= new FakeCompanyApiKeys();
@@ -64,7 +71,7 @@ internal sealed class ProvisioningHost : IDisposable
             o.CircuitBreaker.MinimumThroughput = int.MaxValue;
         });
         var host = builder.Build();
-        return new ProvisioningHost(host, keys);
+        return new ProvisioningHost(host, keys, logs);
     }
 
     public void Dispose() => _host.Dispose();
@@ -106,5 +113,33 @@ internal sealed class FakeCompanyApiKeys : ICompanyApiKeys
         }
 
         return Task.CompletedTask;
+    }
+}
+
+internal sealed class LogCapture : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            // The message and every structured value, so that a secret passed as a property is caught too.
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
+        }
     }
 }
