@@ -82,13 +82,16 @@ internal sealed class CompanyProvisioner(
             var generated = password is null ? Secrets.NewPassword() : null;
             var user = await grafana.LookupUserAsync(login, ct);
             var created = false;
+            if (user is null && await grafana.LookupUserAsync(email, ct) is { } byEmail)
+            {
+                // The same login: created between our two lookups by a concurrent request. Another: someone else's email.
+                user = string.Equals(byEmail.Login, login, StringComparison.OrdinalIgnoreCase)
+                    ? byEmail
+                    : throw new InvalidOperationException($"the email {email} belongs to the Grafana user '{byEmail.Login}', not '{login}'");
+            }
+
             if (user is null)
             {
-                if (await grafana.LookupUserAsync(email, ct) is { } other)
-                {
-                    throw new InvalidOperationException($"the email {email} belongs to the Grafana user '{other.Login}', not '{login}'");
-                }
-
                 created = await grafana.CreateUserAsync(login, email, name, password ?? generated!, orgId, ct) is not null;
                 // 412: created meanwhile by another request; then it is theirs, and so is the password.
                 user = await grafana.LookupUserAsync(login, ct) ?? throw new InvalidOperationException($"user {login} cannot be found after its creation");

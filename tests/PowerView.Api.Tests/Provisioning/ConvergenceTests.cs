@@ -177,12 +177,12 @@ public sealed class ConvergenceTests
         await using var grafana = await GrafanaApiDouble.StartAsync();
         await using var influx = await InfluxApiDouble.StartAsync();
         var names = CompanyNames.For("acme");
-        // Both see every one of these missing before either creates it, so every create conflicts once.
+        // Each create waits for the other process's: both looked first and found nothing, and one create conflicts.
         influx.HoldBucketLookups("acme", 2);
-        grafana.Hold("GET", "/api/orgs/name/acme", 2);
-        grafana.Hold("GET", "/api/teams/search", 2);
-        grafana.Hold("GET", "/api/folders/" + names.FolderUid, 2);
-        grafana.Hold("GET", "/api/datasources/uid/" + names.InfluxDatasourceUid, 2);
+        grafana.Hold("POST", "/api/orgs", 2);
+        grafana.Hold("POST", "/api/teams", 2);
+        grafana.Hold("POST", "/api/folders", 2);
+        grafana.Hold("POST", "/api/datasources", 2);
         var keys = new FakeCompanyApiKeys();
         using var one = ProvisioningHost.Start(grafana, influx, keys: keys);
         using var two = ProvisioningHost.Start(grafana, influx, keys: keys);
@@ -221,7 +221,8 @@ public sealed class ConvergenceTests
         using var one = ProvisioningHost.Start(grafana, influx);
         using var two = ProvisioningHost.Start(grafana, influx);
         var acme = await one.Provisioner.ProvisionAsync("acme", null, Ct);
-        grafana.Hold("GET", "/api/users/lookup", 2);
+        // Both reach the create before either is answered, so both looked the user up and found nobody.
+        grafana.Hold("POST", "/api/admin/users", 2);
         grafana.Hold("GET", $"/api/teams/{acme.Team.Id}/members", 2);
 
         var results = await Task.WhenAll(
@@ -289,8 +290,7 @@ public sealed class ConvergenceTests
         await using var grafana = await GrafanaApiDouble.StartAsync();
         await using var influx = await InfluxApiDouble.StartAsync();
         grafana.FolderUidConflictStatus = 412;
-        var names = CompanyNames.For("acme");
-        grafana.Hold("GET", "/api/folders/" + names.FolderUid, 2);
+        grafana.Hold("POST", "/api/folders", 2);
         using var one = ProvisioningHost.Start(grafana, influx);
         using var two = ProvisioningHost.Start(grafana, influx);
 

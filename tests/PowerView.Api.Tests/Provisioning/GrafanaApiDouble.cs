@@ -98,7 +98,10 @@ public sealed partial class GrafanaApiDouble : IAsyncDisposable
         }
     }
 
-    /// <summary>Requests <c>METHOD path</c> wait until <paramref name="count"/> of them have arrived, then all go on.</summary>
+    /// <summary>
+    /// Requests <c>METHOD path</c> wait until <paramref name="count"/> of them have arrived, then all go on (later ones too).
+    /// The answer is decided after the wait: hold the creates, not the lookups, to make two processes both create.
+    /// </summary>
     public void Hold(string method, string path, int count) => _holds[method + " " + path] = new RequestGate(count);
 
     public async ValueTask DisposeAsync()
