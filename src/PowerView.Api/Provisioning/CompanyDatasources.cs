@@ -101,7 +101,7 @@ internal sealed class CompanyDatasources(
             var heldId = current?["jsonData"].Str(secretIdKey);
             if (current is not null && current["secureJsonFields"].Flag(secretKey) && heldSecretIsValid(heldId))
             {
-                if (Differs(current, desired, secretIdKey, heldId))
+                if (Differs(current, desired))
                 {
                     // No secureJsonData in the body: Grafana keeps the secret (§2.7).
                     if (!await grafana.UpdateDatasourceAsync(orgId, uid, Merge(current, desired, secretIdKey, heldId), ct))
@@ -164,7 +164,7 @@ internal sealed class CompanyDatasources(
         ["jsonData"] = jsonData,
     };
 
-    private static bool Differs(JsonObject current, JsonObject desired, string secretIdKey, string? heldId)
+    private static bool Differs(JsonObject current, JsonObject desired)
     {
         foreach (var key in new[] { "name", "type", "access", "url", "isDefault" })
         {
@@ -174,9 +174,9 @@ internal sealed class CompanyDatasources(
             }
         }
 
+        // Only our keys count: ones added by hand are kept (Merge), and do not make every run save again.
         var jsonData = current["jsonData"] as JsonObject;
-        return desired["jsonData"]!.AsObject().Any(p => !JsonNode.DeepEquals(jsonData?[p.Key], p.Value))
-            || jsonData?.Str(secretIdKey) != heldId;
+        return desired["jsonData"]!.AsObject().Any(p => !JsonNode.DeepEquals(jsonData?[p.Key], p.Value));
     }
 
     /// <summary>
