@@ -20,7 +20,7 @@ public sealed class ArchitectureTests
     private static readonly string[] SharedFolders = ["Configuration", "Hosting"];
 
     /// <summary>Vertical slices, each with its own options, registration and routes.</summary>
-    private static readonly string[] FeatureFolders = ["Runs", "Ingestion", "Jobs", "Webhooks", "Cli"];
+    private static readonly string[] FeatureFolders = ["Runs", "Ingestion", "Provisioning", "Jobs", "Webhooks", "Cli"];
 
     public static TheoryData<string> Shared => [.. SharedFolders];
 

@@ -20,7 +20,7 @@ namespace PowerView.Api.Tests.Infrastructure.Doubles;
 /// Tests can script failures of the next writes: a status (with Retry-After in integer seconds, as the
 /// client parses it), a dropped connection, or no answer until the client gives up.
 /// </summary>
-public sealed class InfluxApiDouble : IAsyncDisposable
+public sealed partial class InfluxApiDouble : IAsyncDisposable
 {
     public const string OrgName = "powerview-org";
     public const string OrgId = "0a1b2c3d4e5f6071";
@@ -125,6 +125,7 @@ public sealed class InfluxApiDouble : IAsyncDisposable
         app.MapGet("/api/v2/buckets", FindBucketsAsync);
         app.MapPost("/api/v2/buckets", CreateBucketAsync);
         app.MapPost("/api/v2/write", WriteAsync);
+        MapManagement(app);
     }
 
     private Task Orgs(HttpContext context)
@@ -180,8 +181,16 @@ public sealed class InfluxApiDouble : IAsyncDisposable
             return;
         }
 
+        // A token sees only the buckets it may read (an issued, bucket-scoped one: its own).
+        var token = Token(context)!;
+        if (name.Length > 0 && (org.Length > 0 || orgId.Length > 0) && !CanRead(token, _buckets[name]))
+        {
+            await Error(context, 404, $"bucket \"{name}\" not found");
+            return;
+        }
+
         var limit = int.TryParse(context.Request.Query["limit"], out var l) ? Math.Clamp(l, 1, 100) : 20;
-        var found = _buckets.Values.Where(b => name.Length == 0 || (string)b["name"]! == name).Take(limit).Select(b => b.DeepClone());
+        var found = _buckets.Values.Where(b => (name.Length == 0 || (string)b["name"]! == name) && CanRead(token, b)).Take(limit).Select(b => b.DeepClone());
         await Json(context, 200, new JsonObject
         {
             ["links"] = new JsonObject { ["self"] = "/api/v2/buckets" },
@@ -394,13 +403,13 @@ public sealed class InfluxApiDouble : IAsyncDisposable
         _ => "error",
     };
 
-    private static string? Token(HttpContext context)
+    private string? Token(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Token ", StringComparison.Ordinal) ? header[6..]
             : header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..]
             : null;
-        return token is AllAccessToken or ReadOnlyToken ? token : null;
+        return token is AllAccessToken or ReadOnlyToken || (token is not null && IsIssuedToken(token)) ? token : null;
     }
 
     private static Task Unauthorized(HttpContext context) => Error(context, 401, "unauthorized access");
