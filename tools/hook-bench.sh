@@ -16,7 +16,7 @@ CONCURRENCY=${CONCURRENCY:-64}
 WRK_SECONDS=${WRK_SECONDS:-20}
 STEADY=${STEADY:-120000}
 PORT=${PORT:-5391}
-SECRET=bench-hook-secret-0123456789
+SECRET=bench-hook-secret-0123456789abcdef0123
 URL=http://127.0.0.1:$PORT
 WORK=$(mktemp -d /tmp/hook-bench.XXXXXX)
 PID=
@@ -28,7 +28,7 @@ bench() { dotnet tools/HookBench/bin/Release/net10.0/HookBench.dll "$@"; }
 start_service() { # $1 = run name
   mkdir -p "$WORK/$1"
   PowerView__DataRoot="$WORK/$1/data" PowerView__StateDir="$WORK/$1/state" \
-  PowerView__HookSecret=$SECRET PowerView__AdminKey=bench-admin-key-0123456789 \
+  PowerView__HookSecret=$SECRET PowerView__AdminKey=bench-admin-key-0123456789abcdef012345 \
   Ingestion__SweepIntervalSeconds=3600 \
   ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$URL \
     dotnet src/PowerView.Api/bin/Release/net10.0/PowerView.Api.dll >"$WORK/$1/service.log" 2>&1 &

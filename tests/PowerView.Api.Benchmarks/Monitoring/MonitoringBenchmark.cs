@@ -20,8 +20,8 @@ namespace PowerView.Api.Benchmarks.Monitoring;
 /// </summary>
 internal static class MonitoringBenchmark
 {
-    private const string AdminKey = "bench-admin-key-0123456789";
-    private const string CompanyKey = "bench-company03-key-0123456789";
+    private const string AdminKey = "bench-admin-key-0123456789abcdef012345";
+    private const string CompanyKey = "bench-company03-key-0123456789abcdef01";
     private const double TargetP95Ms = 20;
 
     public static async Task<int> RunAsync(string[] args)
@@ -196,7 +196,7 @@ internal static class MonitoringBenchmark
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["PowerView__DataRoot"] = paths.DataRoot;
         start.Environment["PowerView__StateDir"] = paths.StateDir;
-        start.Environment["PowerView__HookSecret"] = "bench-hook-secret-0123456789";
+        start.Environment["PowerView__HookSecret"] = "bench-hook-secret-0123456789abcdef0123";
         start.Environment["PowerView__AdminKey"] = AdminKey;
         start.Environment["PowerView__CompanyKeys__company03"] = CompanyKey;
         start.Environment["Ingestion__SweepIntervalSeconds"] = "86400";

@@ -12,7 +12,7 @@ public sealed class CommandLineTests
 
     /// <summary>The web service needs its secrets outside Development.</summary>
     private static readonly (string, string?)[] Secrets =
-        [("PowerView__HookSecret", "cli-hook-secret-0123456789"), ("PowerView__AdminKey", "cli-admin-key-0123456789")];
+        [("PowerView__HookSecret", "cli-hook-secret-0123456789abcdef012345"), ("PowerView__AdminKey", "cli-admin-key-0123456789abcdef01234567")];
 
     [Theory]
     [InlineData("--help")]

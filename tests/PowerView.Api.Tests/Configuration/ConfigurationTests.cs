@@ -28,22 +28,68 @@ public sealed class ConfigurationTests
         Assert.Empty(development);
     }
 
+    private const string Strong = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";
+
+    [Theory]
+    [InlineData("short", "PowerView:HookSecret must be at least 32 characters")]
+    [InlineData("0123456789abcdef0123", "PowerView:HookSecret must be at least 32 characters outside Development (e.g. openssl rand -hex 32)")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "PowerView:HookSecret is one character repeated: generate one, e.g. openssl rand -hex 32")]
+    [InlineData("change-me-to-a-long-random-hook-secret-value", "PowerView:HookSecret is still a placeholder from the examples: generate one, e.g. openssl rand -hex 32")]
+    [InlineData("<your hook secret, 32 characters or more>", "PowerView:HookSecret is still a placeholder from the examples: generate one, e.g. openssl rand -hex 32")]
+    public void OutsideDevelopmentAWeakSecretIsRefusedWithTheReason(string secret, string expected)
+    {
+        var options = new PowerViewOptions { HookSecret = secret, AdminKey = Strong };
+
+        var failures = Failures(Validation(Environments.Production, ServiceMode.Web).Validate(null, options));
+
+        Assert.Equal([expected], failures);
+    }
+
     [Fact]
-    public void ShortSecretsAndCompanyKeysEqualToAnotherSecretAreRefusedByName()
+    public void EverySecretServesOnePurpose()
     {
         var options = new PowerViewOptions
         {
-            HookSecret = "short",
-            AdminKey = "admin-key-0123456789",
-            CompanyKeys = { ["acme"] = "admin-key-0123456789", ["globex"] = "tiny" },
+            HookSecret = Strong,
+            AdminKey = Strong,
+            MetricsKey = Strong + "-metrics",
+            CompanyKeys = { ["acme"] = Strong + "-metrics", ["globex"] = Strong + "-globex" },
         };
 
         var failures = Failures(Validation(Environments.Production, ServiceMode.Web).Validate(null, options));
 
-        Assert.Contains("PowerView:HookSecret must be at least 12 characters", failures);
-        Assert.Contains("PowerView:CompanyKeys:acme must differ from the admin key, the metrics key and the hook secret", failures);
-        Assert.Contains("PowerView:CompanyKeys:globex must be at least 12 characters", failures);
-        Assert.DoesNotContain(failures, f => f.StartsWith("PowerView:AdminKey", StringComparison.Ordinal));
+        Assert.Equal(
+        [
+            "PowerView:HookSecret, PowerView:AdminKey must all differ: each secret serves one purpose",
+            "PowerView:MetricsKey, PowerView:CompanyKeys:acme must all differ: each secret serves one purpose",
+        ], failures);
+    }
+
+    [Fact]
+    public void InDevelopmentShortKnownKeysAreAcceptedButStillNotShared()
+    {
+        var options = new PowerViewOptions { HookSecret = "dev-hook-secret", AdminKey = "dev-admin-key", CompanyKeys = { ["company1"] = "dev-admin-key" } };
+
+        var failures = Failures(Validation(Environments.Development, ServiceMode.Web).Validate(null, options));
+
+        Assert.Equal(["PowerView:AdminKey, PowerView:CompanyKeys:company1 must all differ: each secret serves one purpose"], failures);
+    }
+
+    [Fact]
+    public void TheShippedDevelopmentSettingsPassAndTheShippedExamplesDoNot()
+    {
+        using var dev = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("appsettings.Development.json")));
+        var section = dev.RootElement.GetProperty("PowerView");
+        var options = new PowerViewOptions
+        {
+            HookSecret = section.GetProperty("HookSecret").GetString()!,
+            AdminKey = section.GetProperty("AdminKey").GetString()!,
+            MetricsKey = section.GetProperty("MetricsKey").GetString()!,
+            CompanyKeys = { ["company1"] = section.GetProperty("CompanyKeys").GetProperty("company1").GetString()! },
+        };
+
+        Assert.Empty(Failures(Validation(Environments.Development, ServiceMode.Web).Validate(null, options)));
+        Assert.NotEmpty(Failures(Validation(Environments.Production, ServiceMode.Web).Validate(null, options)));
     }
 
     [Theory]

@@ -15,10 +15,10 @@ namespace PowerView.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
-    public const string HookSecret = "test-hook-secret-0123456789";
-    public const string AdminKey = "test-admin-key-0123456789";
-    public const string Company1Key = "test-company1-key-0123456789";
-    public const string MetricsKey = "test-metrics-key-0123456789";
+    public const string HookSecret = "test-hook-secret-0123456789abcdef0123";
+    public const string AdminKey = "test-admin-key-0123456789abcdef01234";
+    public const string Company1Key = "test-company1-key-0123456789abcdef0123";
+    public const string MetricsKey = "test-metrics-key-0123456789abcdef0123";
 
     public TempFolder Folder => folder;
 

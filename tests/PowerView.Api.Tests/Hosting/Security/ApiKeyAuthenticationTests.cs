@@ -98,9 +98,9 @@ public sealed class AuthenticationTests
     public async Task AKeyAddedToTheConfigurationIsAcceptedForItsCompany()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["PowerView:CompanyKeys:beta"] = "beta-key-0123456789" });
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["PowerView:CompanyKeys:beta"] = "beta-key-0123456789abcdef0123456789" });
         await app.RecordAsync(Ingest(T0, company: "beta"), Ingest(T0, company: "acme"));
-        using var client = app.CreateClient("beta-key-0123456789");
+        using var client = app.CreateClient("beta-key-0123456789abcdef0123456789");
 
         var runs = await client.GetRunsAsync("/api/runs");
 
@@ -131,7 +131,7 @@ public sealed class AuthenticationTests
         using var stranded = await metrics.GetAsync("/api/files/stranded", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
-        Assert.Contains("powerview_runs_total", await scraped.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("powerview_waiting_files", await scraped.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, runs.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, stranded.StatusCode);
     }
