@@ -16,7 +16,7 @@ if (CliApp.IsCommand(args))
     return await CliApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
 
 // Shared: configuration, logging, proxy headers, errors, JSON, keys, OpenAPI, health.
 builder.AddPowerViewConfiguration(ServiceMode.Web);

@@ -58,7 +58,7 @@ internal static class CliApp
         {
             Args = [],
             EnvironmentName = environment,
-            ContentRootPath = Directory.GetCurrentDirectory(),
+            ContentRootPath = ContentRoot.Choose([]) ?? Directory.GetCurrentDirectory(),
         });
         builder.AddPowerViewConfiguration(ServiceMode.Cli);
         builder.AddPowerViewLogging(ServiceMode.Cli);

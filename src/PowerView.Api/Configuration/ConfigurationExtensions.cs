@@ -18,6 +18,8 @@ internal static class ConfigurationExtensions
         builder.Services.AddValidatedOptions<PowerViewOptions, PowerViewOptionsValidation>(PowerViewOptions.SectionName);
         builder.Services.AddValidatedOptions<InfluxOptions, InfluxOptionsValidation>(InfluxOptions.SectionName);
         builder.Services.AddSingleton<PowerViewPaths>();
+        // First of the hosted services, so nothing opens a store in a folder it cannot write.
+        builder.Services.AddHostedService<FolderCheck>();
         return builder;
     }
 

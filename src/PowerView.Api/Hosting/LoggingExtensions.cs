@@ -25,6 +25,13 @@ internal static class LoggingExtensions
     {
         builder.Services.AddSerilog((services, lc) =>
         {
+            // The defaults of appsettings.json, in code too: without them ASP.NET Core and HttpClient log every request
+            // URL at Information, query strings included. The configuration may still lower or raise them.
+            lc.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                .MinimumLevel.Override("Hangfire", LogEventLevel.Warning);
             lc.ReadFrom.Configuration(builder.Configuration, ReaderOptions)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()

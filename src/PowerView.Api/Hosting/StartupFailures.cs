@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
 
 namespace PowerView.Api.Hosting;
 
@@ -52,6 +53,3 @@ internal static class StartupFailures
         }
     }
 }
-
-/// <summary>A start-up check of the service itself refused to go on (a state folder it cannot write, say): the message says what to fix.</summary>
-internal sealed class StartupRefusedException(string message, Exception? inner = null) : Exception(message, inner);

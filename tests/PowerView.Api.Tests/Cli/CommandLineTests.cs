@@ -137,6 +137,18 @@ public sealed class CommandLineTests
         Assert.Contains("WRN] PowerView.Api.Ingestion.IngestionExtensions.DataRootInitializer: Influx:Url is empty: the points go to line-protocol files under", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartedFromAnotherFolderItStillReadsTheAppsettingsJsonNextToIt()
+    {
+        using var folder = new TempFolder();
+        Assert.False(File.Exists(Path.Combine(folder.Root, "appsettings.json")));
+
+        var (exit, _, stderr) = await PowerViewProcess.RunAsync(folder, ["sweep"], ("Logging__LogLevel__Default", null));
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"Content root path: {AppContext.BaseDirectory}", stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The web service as a separate process, returned once its /alive answers (bounded).</summary>
     private static async Task<Process> StartWebAsync(TempFolder folder, (string Key, string? Value)[] environment)
     {

@@ -142,4 +142,20 @@ public sealed class ConfigurationTests
 
         Assert.Contains("Influx:Token is required when Influx:Url is set", refusal, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("PowerView:StateDir")]
+    [InlineData("PowerView:DataRoot")]
+    public async Task AFolderThatCannotBeWrittenIsRefusedInOneLineNamingItsKey(string key)
+    {
+        using var folder = new TempFolder();
+        // A regular file where the folder should be: nothing can be created under it, whoever runs the test (root included).
+        var inTheWay = Path.Combine(folder.Root, "in-the-way");
+        await File.WriteAllTextAsync(inTheWay, "a file, not a folder", TestContext.Current.CancellationToken);
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { [key] = Path.Combine(inTheWay, "sub") });
+
+        var refusal = app.StartupRefusal();
+
+        Assert.StartsWith($"{key} '{Path.Combine(inTheWay, "sub")}' cannot be written: ", refusal, StringComparison.Ordinal);
+    }
 }

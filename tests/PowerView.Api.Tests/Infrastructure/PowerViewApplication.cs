@@ -31,7 +31,7 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
     {
         // The entry point gives up before the server starts: the factory then has no server to hand out.
         Assert.ThrowsAny<InvalidOperationException>(() => CreateClient());
-        return Assert.Single(Logs.All, e => e.Level == Serilog.Events.LogEventLevel.Fatal).RenderMessage();
+        return LogEvents.Scalar<string>(Assert.Single(Logs.All, e => e.Level == Serilog.Events.LogEventLevel.Fatal), "Refusal");
     }
 
     /// <summary>Replaces services after the app registered its own (a clock, a log sink, a job filter).</summary>
