@@ -29,7 +29,7 @@ start_service() { # $1 = run name
   mkdir -p "$WORK/$1"
   PowerView__DataRoot="$WORK/$1/data" PowerView__StateDir="$WORK/$1/state" \
   PowerView__HookSecret=$SECRET PowerView__AdminKey=bench-admin-key-0123456789abcdef012345 \
-  Ingestion__SweepIntervalSeconds=3600 \
+  Ingestion__SweepIntervalSeconds=3600 RateLimits__HookPerSecond=0 RateLimits__FailedAuthenticationsPerMinute=0 \
   ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$URL \
     dotnet src/PowerView.Api/bin/Release/net10.0/PowerView.Api.dll >"$WORK/$1/service.log" 2>&1 &
   PID=$!

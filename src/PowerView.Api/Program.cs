@@ -25,6 +25,7 @@ builder.AddPowerViewForwardedHeaders();
 builder.AddErrorHandling();
 builder.AddApiJson();
 builder.AddApiKeyAuthentication();
+builder.AddRateLimits();
 builder.AddOpenApiWithSwaggerUi();
 builder.AddHealth();
 
@@ -43,6 +44,7 @@ return await StartupFailures.RunAsync(app, app =>
     app.UsePowerViewForwardedHeaders();
     app.UseSerilogRequestLogging();
     app.UseErrorHandling();
+    app.UseRateLimits();
     app.UseApiKeyAuthentication();
     app.MapOpenApiWithSwaggerUi();
     app.MapHealth();

@@ -65,10 +65,22 @@ public sealed class PowerViewApplication(TempFolder folder, IDictionary<string, 
                 // A health check that misses its timeout reports Unhealthy: on a loaded machine the first checks of a
                 // fresh host (SQLite opened, code jitted) must not be judged by the 5 s meant for a live service.
                 ["Health:TimeoutSeconds"] = "60",
+                // Tests send many requests from one (absent) address: the limits are tried by the tests that set them.
+                ["RateLimits:FailedAuthenticationsPerMinute"] = "0",
+                ["RateLimits:ApiPerSecond"] = "0",
+                ["RateLimits:HookPerSecond"] = "0",
             };
+            // A null value removes a default of the factory: the service's own default applies.
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
-                values[key] = value;
+                if (value is null)
+                {
+                    values.Remove(key);
+                }
+                else
+                {
+                    values[key] = value;
+                }
             }
 
             config.AddInMemoryCollection(values);
