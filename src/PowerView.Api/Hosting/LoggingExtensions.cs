@@ -35,13 +35,14 @@ internal static class LoggingExtensions
             lc.ReadFrom.Configuration(builder.Configuration, ReaderOptions)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
+                .Enrich.With<LogSafety.Enricher>()
                 // A refusal to start is told once, in one line (StartupFailures), not again with a stack trace by the host.
                 .Filter.ByExcluding(e => e.Exception is { } ex && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailures.Explain(ex) is not null);
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
             {
                 // The CLI keeps stdout for its JSON summaries; the web service sends only a refusal to start (Fatal) to stderr.
                 lc.WriteTo.Console(
-                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    new LogSafety.ConsoleFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}"),
                     standardErrorFromLevel: mode == ServiceMode.Cli ? LogEventLevel.Verbose : LogEventLevel.Fatal);
             }
         },
