@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
 using PowerView.Api.Configuration;
 using PowerView.Api.Hosting;
 using PowerView.Api.Runs.Contracts;
@@ -27,7 +28,21 @@ internal static class RunsExtensions
             .AddExample(ContractExamples.Detail)
             .AddExample(ContractExamples.Campaign)
             .AddExample(ContractExamples.CampaignWithDevices)
-            .AddExample(ContractExamples.Day));
+            .AddExample(ContractExamples.Day)
+            .AddOperationTransformer((operation, _, _) =>
+            {
+                // The filter reads "limit" as text (to name it in its 400); the document says what it takes.
+                if (operation.Parameters?.FirstOrDefault(p => p.Name == "limit") is OpenApiParameter { Schema: OpenApiSchema schema })
+                {
+                    schema.Type = JsonSchemaType.Integer;
+                    schema.Format = "int32";
+                    schema.Minimum = "1";
+                    schema.Maximum = RunQuery.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    schema.Default = System.Text.Json.Nodes.JsonValue.Create(RunQuery.DefaultLimit);
+                }
+
+                return Task.CompletedTask;
+            }));
         if (builder.ServiceMode() == ServiceMode.Web)
         {
             services.AddSingleton<RunMetrics>();

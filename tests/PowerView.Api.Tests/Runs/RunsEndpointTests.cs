@@ -65,6 +65,14 @@ public sealed class RunsEndpointTests
     [InlineData("/api/runs?from=yesterday", "from")]
     [InlineData("/api/runs?to=2026-13-45", "to")]
     [InlineData("/api/runs?from=2026-01-06T00:00:00Z&to=2026-01-05T00:00:00Z", "from")]
+    [InlineData("/api/runs?limit=abc", "limit")]
+    [InlineData("/api/runs?limit=99999999999", "limit")]
+    [InlineData("/api/runs?from=-9223372036854775808", "from")]
+    [InlineData("/api/runs?to=9223372036854775807", "to")]
+    [InlineData("/api/runs?from=0001-01-01T00:00:00Z", "from")]
+    [InlineData("/api/stats/daily?to=0001-01-01T00:00:01Z", "to")]
+    [InlineData("/api/stats/daily?from=9999-12-31T23:59:59Z", "from")]
+    [InlineData("/api/errors?to=-1", "to")]
     public async Task InvalidFiltersAreA400ValidationProblemNamingTheParameter(string url, string parameter)
     {
         using var folder = new TempFolder();
@@ -77,19 +85,6 @@ public sealed class RunsEndpointTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
-    }
-
-    [Fact]
-    public async Task ALimitThatIsNotANumberIsA400Problem()
-    {
-        using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
-        using var client = app.CreateClient(PowerViewApplication.AdminKey);
-
-        using var response = await client.GetAsync("/api/runs?limit=abc", TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]

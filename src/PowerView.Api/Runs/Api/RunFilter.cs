@@ -43,7 +43,7 @@ internal sealed record RunFilter
 
     [Description("At most this many rows, newest first (default 100, at most 1000).")]
     [FromQuery(Name = "limit")]
-    public int? Limit { get; init; }
+    public string? Limit { get; init; }
 
     /// <summary>The store query for this caller, or the validation errors; a null query with no errors means nothing can match.</summary>
     public (RunQuery? Query, Dictionary<string, string[]> Errors) ToQuery(Caller caller, IReadOnlyList<RunStatus>? defaultStatuses = null)
@@ -52,10 +52,8 @@ internal sealed record RunFilter
         var statuses = QueryValues.Enums<RunStatus>("status", Status, errors);
         var kinds = QueryValues.Enums<RunKind>("kind", Kind, errors);
         var (from, to) = QueryValues.Range(From, To, errors);
-        if (Limit is < 1 or > RunQuery.MaxLimit)
-        {
-            errors["limit"] = [$"limit must be between 1 and {RunQuery.MaxLimit}"];
-        }
+        // Read here, not bound by the framework: a value that is not a number is then a 400 naming "limit", like any other.
+        var limit = QueryValues.Integer("limit", Limit, 1, RunQuery.MaxLimit, errors);
 
         if (errors.Count > 0)
         {
@@ -75,7 +73,7 @@ internal sealed record RunFilter
                 Kinds = kinds,
                 From = from,
                 To = to,
-                Limit = Limit ?? RunQuery.DefaultLimit,
+                Limit = limit ?? RunQuery.DefaultLimit,
             }, errors);
     }
 }
