@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
 using PowerView.Api.Runs.Api;
 using PowerView.Api.Runs.Retention;
@@ -16,8 +17,12 @@ internal static class RunsExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<RunsOptions, RunsOptionsValidation>(RunsOptions.SectionName);
-        services.AddSingleton<IRunStore, SqliteRunStore>();
+        // Embedded SQLite by default; PostgreSQL when several instances share one history (Runs:Storage).
+        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<IOptions<RunsOptions>>().Value.IsPostgreSql
+            ? ActivatorUtilities.CreateInstance<PostgreSqlRunStore>(sp)
+            : ActivatorUtilities.CreateInstance<SqliteRunStore>(sp));
         services.AddSingleton<RunRecorder>();
+        services.AddSingleton<SingleRunner>();
         services.AddHostedService<RunStoreInitializer>();
         services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("runStore");
         if (builder.ServiceMode() == ServiceMode.Web)
