@@ -6,7 +6,7 @@ using static PowerView.Api.Tests.Infrastructure.RunsApi;
 
 namespace PowerView.Api.Tests.Runs;
 
-public sealed class RunsEndpointTests
+public abstract class RunsEndpointTests(RunStoreKind store)
 {
     private static readonly string[] RunKeys =
     [
@@ -19,7 +19,7 @@ public sealed class RunsEndpointTests
     public async Task RunsAreAFlatArrayNewestFirstWithEveryKeyAndUtcTimes()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Ingest(T0), Ingest(T0.AddMinutes(2), status: RunStatus.Error), Ingest(T0.AddMinutes(1)));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -43,7 +43,7 @@ public sealed class RunsEndpointTests
     public async Task ListsReturnTheNewest100UnlessLimitSaysOtherwise()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Enumerable.Range(0, 130).Select(i => Ingest(T0.AddMinutes(i))).ToArray());
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -68,7 +68,7 @@ public sealed class RunsEndpointTests
     public async Task InvalidFiltersAreA400ValidationProblemNamingTheParameter(string url, string parameter)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
@@ -83,7 +83,7 @@ public sealed class RunsEndpointTests
     public async Task ALimitThatIsNotANumberIsA400Problem()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/api/runs?limit=abc", TestContext.Current.CancellationToken);
@@ -110,7 +110,7 @@ public sealed class RunsEndpointTests
     public async Task FiltersNarrowTheListAndCommaSeparatedValuesAreOred(string query, int[] expected)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var runs = new[]
         {
             Ingest(T0.AddMinutes(0), "acme", "site1", "02000800", "T302_a.tsv"),
@@ -137,7 +137,7 @@ public sealed class RunsEndpointTests
     public async Task FromAndToAcceptIsoTimesEpochMillisecondsAndEpochSecondsInclusively(string range)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var runs = Enumerable.Range(0, 5).Select(i => Ingest(T0.AddMinutes(i))).ToArray();
         await app.RecordAsync(runs);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -151,7 +151,7 @@ public sealed class RunsEndpointTests
     public async Task ErrorsListOnlyFailedRunsWithTheirReason()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var failed = Ingest(T0.AddMinutes(1), status: RunStatus.Error, error: "line 2: unknown format 'MV_T999'");
         var deferred = Ingest(T0.AddMinutes(2), status: RunStatus.Deferred, error: "InfluxDB unavailable");
         await app.RecordAsync(Ingest(T0), failed, deferred, Ingest(T0.AddMinutes(3)));
@@ -170,7 +170,7 @@ public sealed class RunsEndpointTests
     public async Task ProvisioningRunsAppearWithTheirStepAndMessage()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var provision = Provision(T0.AddMinutes(1));
         await app.RecordAsync(Ingest(T0), provision);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -186,7 +186,7 @@ public sealed class RunsEndpointTests
     public async Task OneRunIsItsFullReportAndAnUnknownIdIsA404Problem()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var run = Ingest(T0) with { Warnings = ["2 values were not numbers"] };
         await app.RecordAsync(run);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -201,3 +201,7 @@ public sealed class RunsEndpointTests
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
     }
 }
+
+public sealed class RunsEndpointTestsOnSqlite() : RunsEndpointTests(RunStoreKind.Sqlite);
+
+public sealed class RunsEndpointTestsOnPostgreSql(SharedPostgreSql pg) : RunsEndpointTests(RunStoreKind.PostgreSql(pg));
