@@ -93,7 +93,17 @@ internal static class JobsExtensions
         if (jobs.Storage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!;
-            var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
+            var options = new PostgreSqlStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                // The bound on taking over the jobs of an instance that died is ours to set (Jobs:InvisibilityTimeoutSeconds,
+                // Jobs:QueuePollIntervalSeconds): with the sliding timeout a live instance renews the jobs it runs, so
+                // the timeout can be minutes instead of Hangfire.PostgreSql's 30 (meant to outlast any job), and the file
+                // claims, which count a processing job as alive, are freed as soon.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds),
+            };
             using var installing = TakeSchemaInstallLock(connectionString);
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         }

@@ -159,6 +159,55 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task InstancesSharingTheStorageSweepOneAtATimeAndTheOneWhoseTurnIsTakenSkipsIt()
+    {
+        pg.Require();
+        var database = await pg.CreateDatabaseAsync();
+        var states = new JobStates();
+        await using var instances = new TwoInstances(database, states);
+        var (a, b) = (instances.A, instances.B);
+        await instances.StartAsync();
+        var path = instances.FolderA.PlaceSample(Sample);
+        var ct = TestContext.Current.CancellationToken;
+
+        SweepSummary? whileBSweeps;
+        using (var connection = b.Services.GetRequiredService<JobStorage>().GetConnection())
+        using (connection.AcquireDistributedLock(Sweeper.LockName, TimeSpan.FromSeconds(10)))
+        {
+            whileBSweeps = a.Services.GetRequiredService<Sweeper>().SweepUnlessBusy(ct);
+        }
+
+        var afterwards = a.Services.GetRequiredService<Sweeper>().SweepUnlessBusy(ct);
+        // The job is run by whichever instance's worker takes it first.
+        await states.WaitForAsync(SucceededState.StateName);
+        var run = Assert.Single(a.Runs.Of(FileName).Concat(b.Runs.Of(FileName)));
+
+        Assert.Null(whileBSweeps);
+        Assert.NotNull(afterwards);
+        Assert.Equal(1, afterwards.Queued);
+        Assert.Equal((RunStatus.Success, RunTrigger.Sweep), (run.Status, run.Trigger));
+        Assert.False(File.Exists(path));
+        Assert.Contains(a.Logs.All, e => e.MessageTemplate.Text.StartsWith("Sweep skipped", StringComparison.Ordinal));
+        // Both turns gave the lock back.
+        Assert.Equal(0L, await ScalarAsync<long>(database, $"SELECT count(*) FROM hangfire.lock WHERE resource LIKE '%{Sweeper.LockName}%'"));
+        AssertNoFailedStatements(database);
+    }
+
+    [Theory]
+    [InlineData("Jobs:InvisibilityTimeoutSeconds", "4", "Jobs:InvisibilityTimeoutSeconds must be between 5 and 86400")]
+    [InlineData("Jobs:InvisibilityTimeoutSeconds", "86401", "Jobs:InvisibilityTimeoutSeconds must be between 5 and 86400")]
+    [InlineData("Jobs:QueuePollIntervalSeconds", "0", "Jobs:QueuePollIntervalSeconds must be between 1 and 3600")]
+    public async Task ATakeOverBoundOutOfRangeStopsTheStartWithTheKey(string key, string value, string message)
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { [key] = value });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains(message, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostgreSqlStorageWithoutAConnectionStringStopsTheStartWithTheKey()
     {
         using var folder = new TempFolder();
