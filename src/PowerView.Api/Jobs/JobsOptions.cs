@@ -10,6 +10,8 @@ internal sealed class JobsOptions
     /// <summary><c>InMemory</c> (one instance) or <c>PostgreSql</c> (several; <c>ConnectionStrings:Hangfire</c>).</summary>
     public string Storage { get; set; } = "InMemory";
 
+    public bool IsPostgreSql => Storage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Hangfire workers; 0 = Hangfire's default (5 per core, at most 20).</summary>
     public int WorkerCount { get; set; }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Hangfire;
 using Hangfire.States;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -190,6 +191,28 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         Assert.Contains(a.Logs.All, e => e.MessageTemplate.Text.StartsWith("Sweep skipped", StringComparison.Ordinal));
         // Both turns gave the lock back.
         Assert.Equal(0L, await ScalarAsync<long>(database, $"SELECT count(*) FROM hangfire.lock WHERE resource LIKE '%{Sweeper.LockName}%'"));
+        AssertNoFailedStatements(database);
+    }
+
+    [Fact]
+    public async Task InstancesSharingTheStorageShareTheKeyRingSoOneReadsWhatTheOtherProtected()
+    {
+        pg.Require();
+        var database = await pg.CreateDatabaseAsync();
+        var states = new JobStates();
+        await using var instances = new TwoInstances(database, states);
+        var (a, b) = (instances.A, instances.B);
+        await instances.StartAsync();
+        // What the dashboard's antiforgery does with its token: the page from one instance, the POST to the other.
+        const string Purpose = "Microsoft.AspNetCore.Antiforgery.AntiforgeryToken.v1";
+
+        var (protectA, protectB) = (a.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose),
+            b.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose));
+
+        Assert.Equal("from A", protectB.Unprotect(protectA.Protect("from A")));
+        Assert.Equal("from B", protectA.Unprotect(protectB.Protect("from B")));
+        // Started together on an empty ring, each may have added a key: both are in the ring, and each reads the other's.
+        Assert.InRange(await ScalarAsync<long>(database, "SELECT count(*) FROM powerview_jobs.data_protection_keys"), 1, 2);
         AssertNoFailedStatements(database);
     }
 
