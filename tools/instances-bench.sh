@@ -11,7 +11,8 @@
 #   tools/instances-bench.sh       # about 15 minutes
 # Environment: E2E (files per run, 2000), WARMUP (500), CONCURRENCY (16), REPEAT (2), RUNS (100000), MONITORING (1 = run it),
 # SCENARIOS ("one-default one-pg two-pg"; also one-pg-jobs: Hangfire on PostgreSQL, runs in SQLite), SYNC_COMMIT (PostgreSQL's synchronous_commit for the scenarios' databases, on),
-# SERVICE_ENV (more settings for every instance, e.g. "Jobs__WorkerCount=4").
+# SERVICE_ENV (more settings for every instance, e.g. "Jobs__WorkerCount=4"), STATEMENTS (1: PostgreSQL loads
+# pg_stat_statements, and each PostgreSQL scenario prints its statements per file, the costliest first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 E2E=${E2E:-2000}
@@ -23,6 +24,9 @@ MONITORING=${MONITORING:-1}
 SCENARIOS=${SCENARIOS:-one-default one-pg two-pg}
 SYNC_COMMIT=${SYNC_COMMIT:-on}
 read -r -a SERVICE_ENV <<<"${SERVICE_ENV:-}"
+STATEMENTS=${STATEMENTS:-0}
+PG_EXTRA=()
+[ "$STATEMENTS" -eq 1 ] && PG_EXTRA=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all)
 PGPORT=${PGPORT:-55432}
 SECRET=bench-hook-secret-0123456789
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -32,7 +36,7 @@ PIDS=()
 PGPID=
 
 as_pg() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
-cs() { echo "Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=$1"; }
+cs() { echo "Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=$1${CS_EXTRA:+;$CS_EXTRA}"; }
 psql_admin() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 stop_services() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; PIDS=(); }
 cleanup() { stop_services; if [ -n "$PGPID" ]; then as_pg "$PGBIN/pg_ctl" stop -D "$WORK/pg" -m fast -w >/dev/null 2>&1 || kill "$PGPID" 2>/dev/null || true; fi; }
@@ -56,7 +60,7 @@ echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load ave
 mkdir -p "$WORK/pg"
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK/pg"
 as_pg "$PGBIN/initdb" -D "$WORK/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
-as_pg "$PGBIN/postgres" -D "$WORK/pg" -p "$PGPORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 >"$WORK/pg.log" 2>&1 &
+as_pg "$PGBIN/postgres" -D "$WORK/pg" -p "$PGPORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 "${PG_EXTRA[@]}" >"$WORK/pg.log" 2>&1 &
 PGPID=$!
 for _ in $(seq 100); do psql_admin -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
 # $! is the shell that started it; the postmaster's own pid is in its lock file.
@@ -95,9 +99,22 @@ scenario() { # $1 = name, $2 = instances (1 or 2), $3 = on PostgreSQL (0, 1, or 
   local cpu0=0 cpu1=0 pg0=0 pg1=0
   for p in "${PIDS[@]}"; do cpu0=$((cpu0 + $(ticks "$p"))); done
   [ "$pg" -eq 1 ] && pg0=$(pg_ticks)
+  if [ "$pg" -eq 1 ] && [ "$STATEMENTS" -eq 1 ]; then
+    psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$name" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' -c 'SELECT pg_stat_statements_reset()' >/dev/null
+  fi
   bench e2e "$url_list" $SECRET "$WORK/$name/data" "$state_list" e2e "$E2E" "$CONCURRENCY" | sed "s/^/$name /"
   for p in "${PIDS[@]}"; do cpu1=$((cpu1 + $(ticks "$p"))); done
   [ "$pg" -eq 1 ] && pg1=$(pg_ticks)
+  if [ "$pg" -eq 1 ] && [ "$STATEMENTS" -eq 1 ]; then
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$name" -P pager=off -c "
+      SELECT round(sum(calls)::numeric / $E2E, 2) AS per_file, round(sum(total_exec_time)::numeric * 1000 / $E2E) AS us_per_file,
+             left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
+      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$name'
+      GROUP BY 3 ORDER BY 2 DESC LIMIT 25" | sed "s/^/$name statements: /"
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$name" -At -c "
+      SELECT 'calls per file ' || round(sum(calls)::numeric / $E2E, 1) || ', execution ' || round(sum(total_exec_time)::numeric * 1000 / $E2E) || ' µs per file'
+      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$name'" | sed "s/^/$name statements: /"
+  fi
   echo "$name: service CPU $(( (cpu1 - cpu0) * 10000 / E2E )) µs per file (user+system, all threads of $count instance(s)), PostgreSQL CPU $(( (pg1 - pg0) * 10000 / E2E )) µs per file; load average $(load)"
   stop_services
 }

@@ -111,7 +111,7 @@ internal static class JobsExtensions
         var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
         if (jobs.IsPostgreSql)
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!;
+            var connectionString = PostgreSqlConnectionStrings.WithServiceDefaults(sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!).ConnectionString;
             var options = new PostgreSqlStorageOptions
             {
                 PrepareSchemaIfNecessary = true,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using PowerView.Api.Configuration;
 using PowerView.Api.Runs.Contracts;
 
 namespace PowerView.Api.Runs.Storage;
@@ -22,11 +23,9 @@ internal sealed partial class PostgreSqlRunStore : IRunStore, IDisposable
     public PostgreSqlRunStore(IConfiguration configuration, ILogger<PostgreSqlRunStore> log)
     {
         _log = log;
-        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(RunsOptions.ConnectionStringName))
-        {
-            // Every statement of the store is unqualified, as SQLite's are.
-            SearchPath = PostgreSqlRunStoreSchema.Schema,
-        };
+        var builder = PostgreSqlConnectionStrings.WithServiceDefaults(configuration.GetConnectionString(RunsOptions.ConnectionStringName)!);
+        // Every statement of the store is unqualified, as SQLite's are.
+        builder.SearchPath = PostgreSqlRunStoreSchema.Schema;
         builder.ApplicationName ??= "PowerView.Api";
         Description = $"the run store {PostgreSqlRunStoreSchema.Schema} in database {builder.Database} on {builder.Host}";
         _data = NpgsqlDataSource.Create(builder);
