@@ -6,7 +6,7 @@ using PowerView.Api.Benchmarks.Monitoring;
 // dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- generate <rows> <file.tsv>
 // dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- throughput [rows]
 // dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- bdn [BenchmarkDotNet args, e.g. --filter *Ingestor*]
-// dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- monitoring [--runs 100000] [--requests 2000] [--concurrency 4] [--keep]
+// dotnet run -c Release --project tests/PowerView.Api.Benchmarks -- monitoring [--runs 100000] [--requests 2000] [--concurrency 4] [--keep] [--store sqlite|postgresql --connection "Host=…;Database=…"]
 switch (args.FirstOrDefault())
 {
     case "generate" when args.Length == 3:
@@ -22,6 +22,6 @@ switch (args.FirstOrDefault())
         // Seeds a run store, starts the service on loopback and measures the monitoring API (docs/performance.md).
         return await MonitoringBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: generate <rows> <file.tsv> | throughput [rows] | bdn [BenchmarkDotNet arguments] | monitoring [--runs n] [--requests n] [--concurrency n] [--keep]");
+        Console.Error.WriteLine("usage: generate <rows> <file.tsv> | throughput [rows] | bdn [BenchmarkDotNet arguments] | monitoring [--runs n] [--requests n] [--concurrency n] [--keep] [--store sqlite|postgresql --connection cs]");
         return 2;
 }

@@ -3,7 +3,8 @@
 //
 //   HookBench prepare <dataRoot> <company> <files>                    150-row device files (6 channels)
 //   HookBench burst <url> <secret> <dataRoot> <company> <files> <concurrency> <upload|failed>
-//   HookBench e2e <url> <secret> <dataRoot> <stateDir> <company> <files> <concurrency>
+//   HookBench e2e <url>[,<url2>…] <secret> <dataRoot> <stateDir>[,<stateDir2>…] <company> <files> <concurrency>
+//     (several instances on one data root: the events alternate between the URLs; the runs are counted in every state folder)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -58,32 +59,40 @@ static int Prepare(string dataRoot, string company, int files)
 static async Task<int> Burst(string url, string secret, string dataRoot, string company, int files, int concurrency, string kind)
 {
     using var client = Client(url, secret, concurrency);
-    var result = await Send(client, dataRoot, company, files, concurrency, kind == "failed" ? 2 : 1);
+    var result = await Send([client], dataRoot, company, files, concurrency, kind == "failed" ? 2 : 1);
     Report($"burst {kind}", result);
     return 0;
 }
 
-static async Task<int> EndToEnd(string url, string secret, string dataRoot, string stateDir, string company, int files, int concurrency)
+static async Task<int> EndToEnd(string urls, string secret, string dataRoot, string stateDirs, string company, int files, int concurrency)
 {
-    var reports = Path.Combine(stateDir, "reports");
-    var before = CountFiles(reports, "*.json");
+    var reports = stateDirs.Split(',').Select(d => Path.Combine(d, "reports")).ToArray();
+    var before = reports.Sum(r => CountFiles(r, "*.json"));
     Prepare(dataRoot, company, files);
-    using var client = Client(url, secret, concurrency);
+    var clients = urls.Split(',').Select(url => Client(url, secret, concurrency)).ToArray();
     var clock = Stopwatch.StartNew();
-    var result = await Send(client, dataRoot, company, files, concurrency, 1);
+    var result = await Send(clients, dataRoot, company, files, concurrency, 1);
     var posted = clock.Elapsed;
-    // The end: every file has left its folder and every run has its report (written when the run is recorded).
-    while (CountFiles(Path.Combine(dataRoot, company), "*.tsv", topOnlyDevices: true) > 0 || CountFiles(reports, "*.json") - before < files)
+    // The end: every file has left its folder and every run has its report (written when the run is recorded),
+    // in whichever instance's state folder.
+    while (CountFiles(Path.Combine(dataRoot, company), "*.tsv", topOnlyDevices: true) > 0 || reports.Sum(r => CountFiles(r, "*.json")) - before < files)
     {
         await Task.Delay(10);
     }
 
     var total = clock.Elapsed;
     var parsed = Directory.EnumerateFiles(Path.Combine(dataRoot, company), "*.tsv", SearchOption.AllDirectories).Count(p => p.Contains("/parsed/", StringComparison.Ordinal));
-    var points = Directory.EnumerateFiles(Path.Combine(stateDir, "lineprotocol", company), "*.lp").Sum(p => File.ReadLines(p).LongCount());
+    var points = stateDirs.Split(',').Select(d => Path.Combine(d, "lineprotocol", company)).Where(Directory.Exists)
+        .SelectMany(d => Directory.EnumerateFiles(d, "*.lp")).Sum(p => File.ReadLines(p).LongCount());
+    var perInstance = string.Join(", ", reports.Select(r => CountFiles(r, "*.json")));
+    foreach (var client in clients)
+    {
+        client.Dispose();
+    }
+
     Report("e2e hooks", result);
-    Console.WriteLine($"e2e: {files} files of 150 rows, all events posted in {posted.TotalSeconds:0.00} s, last run recorded after {total.TotalSeconds:0.00} s");
-    Console.WriteLine($"e2e: {files / total.TotalSeconds:0} files/s, {points / total.TotalSeconds:0} points/s; {parsed} files in parsed/, {points} lines of line protocol");
+    Console.WriteLine($"e2e: {files} files of 150 rows over {clients.Length} instance(s), all events posted in {posted.TotalSeconds:0.00} s, last run recorded after {total.TotalSeconds:0.00} s");
+    Console.WriteLine($"e2e: {files / total.TotalSeconds:0} files/s, {points / total.TotalSeconds:0} points/s; {parsed} files in parsed/, {points} lines of line protocol; run reports per instance (cumulative): {perInstance}");
     return parsed == files ? 0 : 1;
 }
 
@@ -95,7 +104,7 @@ static HttpClient Client(string url, string secret, int concurrency)
 }
 
 static async Task<(TimeSpan Elapsed, double[] LatenciesMs, Dictionary<string, int> Answers)> Send(
-    HttpClient client, string dataRoot, string company, int files, int concurrency, int status)
+    HttpClient[] clients, string dataRoot, string company, int files, int concurrency, int status)
 {
     var latencies = new double[files];
     var answers = new Dictionary<string, int>();
@@ -114,7 +123,7 @@ static async Task<(TimeSpan Elapsed, double[] LatenciesMs, Dictionary<string, in
                 ["session_id"] = "SFTP_bench_1", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000, ["elapsed"] = 5,
             });
             var started = Stopwatch.GetTimestamp();
-            using var response = await client.PostAsync("/hooks/sftpgo", new StringContent(body, Encoding.UTF8, "application/json"));
+            using var response = await clients[i % clients.Length].PostAsync("/hooks/sftpgo", new StringContent(body, Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var answer = (int)response.StatusCode == 200 ? JsonDocument.Parse(text).RootElement.GetProperty("status").GetString()! : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,8 @@ internal sealed class IngestFileJob(
     IngestionPipeline pipeline,
     FileClaims claims,
     MetaPointWriter meta,
+    RunRecorder recorder,
+    DataLayout layout,
     IOptions<JobsOptions> jobs,
     BackgroundPriority priority,
     TimeProvider time,
@@ -31,13 +33,20 @@ internal sealed class IngestFileJob(
 
     [Queue(JobQueues.Ingest)]
     [ReleaseFileClaim]
+    [NoteInterruptedTry]
     [DisplayName("Ingest {0} ({1})")]
     public async Task RunAsync(string relativePath, RunTrigger trigger, PerformContext? context, CancellationToken cancellationToken)
     {
         var retry = context?.GetJobParameter<int>("RetryCount") ?? 0;
         var started = time.GetUtcNow();
+        var interrupted = context?.GetJobParameter<InterruptedTry>(InterruptedTry.Parameter);
+        if (interrupted is not null)
+        {
+            await RecordInterruptedAsync(relativePath, retry > 0 ? RunTrigger.Retry : trigger, interrupted, context!, started);
+        }
+
         var outcome = await priority.RunAsync(
-            () => pipeline.IngestAsync(relativePath, retry > 0 ? RunTrigger.Retry : trigger, cancellationToken), cancellationToken);
+            () => pipeline.IngestAsync(relativePath, retry > 0 || interrupted is not null ? RunTrigger.Retry : trigger, cancellationToken), cancellationToken);
         if (outcome.Run is not { } run)
         {
             log.LogInformation("No run for {File}: {Reason}", relativePath, outcome.Problem);
@@ -56,6 +65,44 @@ internal sealed class IngestFileJob(
         {
             throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}{(lastTry ? ", the last" : "")}): {run.Error}");
         }
+    }
+
+    /// <summary>
+    /// The try that never ended, as a run of its own: deferred (the file stayed where it was, it is being tried again),
+    /// started when that try started, finished when this worker took the job over, with why. The try that follows is
+    /// the next attempt, triggered as a retry. Points the lost try wrote are written again: InfluxDB keeps one value per
+    /// series and time.
+    /// </summary>
+    private async Task RecordInterruptedAsync(string relativePath, RunTrigger trigger, InterruptedTry lost, PerformContext context, DateTimeOffset now)
+    {
+        if (layout.TryResolveFile(relativePath, out _) is not { } file)
+        {
+            return;
+        }
+
+        var run = new RunRecord
+        {
+            Id = RunRecord.NewId(lost.StartedAt),
+            Kind = RunKind.Ingest,
+            Trigger = trigger,
+            Status = RunStatus.Deferred,
+            Company = file.Company,
+            Campaign = file.Campaign,
+            DeviceMasterSn = file.DeviceFolder,
+            FileName = file.FileName,
+            FilePath = file.RelativePath,
+            Bucket = file.Company,
+            StartedAt = lost.StartedAt,
+            FinishedAt = now,
+            Attempt = await recorder.NextAttemptAsync(file.Company, file.Campaign, file.DeviceFolder, file.FileName, CancellationToken.None),
+            Error = $"interrupted: {lost.ServerId ?? "the instance"} running job {context.BackgroundJob.Id} stopped before the run ended; "
+                + $"taken over by {context.ServerId} after {(now - lost.StartedAt).TotalSeconds:0} s",
+        };
+        await recorder.RecordAsync(run, CancellationToken.None);
+        // Recorded once: a later retry of the same job is no takeover.
+        context.SetJobParameter(InterruptedTry.Parameter, (InterruptedTry?)null);
+        log.LogWarning("Job {JobId} of {File} was interrupted on {Server} (started {StartedAt:O}): taken over, run {RunId} recorded as deferred",
+            context.BackgroundJob.Id, relativePath, lost.ServerId, lost.StartedAt, run.Id);
     }
 }
 

@@ -4,6 +4,8 @@ using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PowerView.Api.Configuration;
@@ -60,6 +62,23 @@ internal static class JobsExtensions
         // The dashboard is used from a browser with Basic credentials, which the browser sends by itself:
         // its POST actions (retry, delete) must carry an antiforgery token, which Hangfire checks when this is registered.
         services.AddAntiforgery();
+        // Several instances (PostgreSQL storage) read each other's tokens: one key ring, in the storage's database, and
+        // one application name (by default it is the content root's path, which instances need not share).
+        services.AddDataProtection();
+        services.AddOptions<DataProtectionOptions>().Configure<IOptions<JobsOptions>>((o, jobs) =>
+        {
+            if (jobs.Value.IsPostgreSql)
+            {
+                o.ApplicationDiscriminator = "PowerView.Api";
+            }
+        });
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<JobsOptions>, IConfiguration>((o, jobs, configuration) =>
+        {
+            if (jobs.Value.IsPostgreSql)
+            {
+                o.XmlRepository = new SharedKeyRing(configuration.GetConnectionString("Hangfire")!);
+            }
+        });
         return builder;
     }
 
@@ -90,10 +109,20 @@ internal static class JobsExtensions
     private static JobStorage CreateStorage(IServiceProvider sp)
     {
         var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-        if (jobs.Storage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
+        if (jobs.IsPostgreSql)
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!;
-            var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
+            var connectionString = PostgreSqlConnectionStrings.WithServiceDefaults(sp.GetRequiredService<IConfiguration>().GetConnectionString("Hangfire")!).ConnectionString;
+            var options = new PostgreSqlStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                // The bound on taking over the jobs of an instance that died is ours to set (Jobs:InvisibilityTimeoutSeconds,
+                // Jobs:QueuePollIntervalSeconds): with the sliding timeout a live instance renews the jobs it runs, so
+                // the timeout can be minutes instead of Hangfire.PostgreSql's 30 (meant to outlast any job), and the file
+                // claims, which count a processing job as alive, are freed as soon.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds),
+            };
             using var installing = TakeSchemaInstallLock(connectionString);
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         }

@@ -10,6 +10,8 @@ internal sealed class JobsOptions
     /// <summary><c>InMemory</c> (one instance) or <c>PostgreSql</c> (several; <c>ConnectionStrings:Hangfire</c>).</summary>
     public string Storage { get; set; } = "InMemory";
 
+    public bool IsPostgreSql => Storage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Hangfire workers; 0 = Hangfire's default (5 per core, at most 20).</summary>
     public int WorkerCount { get; set; }
 
@@ -22,6 +24,24 @@ internal sealed class JobsOptions
     public int[]? RetryDelaysSeconds { get; set; }
 
     public IReadOnlyList<int> RetryDelays => RetryDelaysSeconds is { Length: > 0 } d ? d : [60, 300, 900, 1800, 3600];
+
+    /// <summary>
+    /// PostgreSQL storage: how long a job an instance took stays invisible to the others after that instance's last sign
+    /// of life. A live instance renews it every fifth of this (Hangfire.PostgreSql's sliding invisibility timeout), so a
+    /// job may run longer; an instance that died (killed, power cut) leaves its running jobs to the others after this.
+    /// Hangfire.PostgreSql's own default is 30 minutes without renewal.
+    /// </summary>
+    public int InvisibilityTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>PostgreSQL storage: how often an idle worker looks for a job it was not woken for (one queued by
+    /// another instance, or given up by one that died).</summary>
+    public int QueuePollIntervalSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The longest a job of an instance that died waits before another instance runs it again: it becomes visible after
+    /// <see cref="InvisibilityTimeoutSeconds"/>, and an idle worker finds it at its next poll.
+    /// </summary>
+    public TimeSpan TakeOverBound => TimeSpan.FromSeconds(InvisibilityTimeoutSeconds + QueuePollIntervalSeconds);
 }
 
 internal sealed class JobsOptionsValidation(IConfiguration configuration) : IValidateOptions<JobsOptions>
@@ -54,6 +74,17 @@ internal sealed class JobsOptionsValidation(IConfiguration configuration) : IVal
         if (o.RetryDelaysSeconds is { } delays && delays.Any(d => d is < 1 or > 86_400))
         {
             errors.Add("Jobs:RetryDelaysSeconds must hold delays between 1 and 86400 seconds");
+        }
+
+        // Renewed every fifth of it: under 5 s the renewals would be more often than once a second.
+        if (o.InvisibilityTimeoutSeconds is < 5 or > 86_400)
+        {
+            errors.Add("Jobs:InvisibilityTimeoutSeconds must be between 5 and 86400");
+        }
+
+        if (o.QueuePollIntervalSeconds is < 1 or > 3600)
+        {
+            errors.Add("Jobs:QueuePollIntervalSeconds must be between 1 and 3600");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

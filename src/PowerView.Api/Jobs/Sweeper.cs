@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.Options;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Runs;
@@ -13,11 +15,53 @@ namespace PowerView.Api.Jobs;
 internal sealed class Sweeper(
     DataRootScanner scanner,
     FileClaims claims,
+    JobStorage storage,
     IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<Sweeper> log)
 {
+    /// <summary>The job storage's lock that one sweeping instance holds (instances sharing a PostgreSQL storage take turns).</summary>
+    public const string LockName = "powerview:sweep";
+
     private int _count;
+
+    /// <summary>
+    /// The periodic sweep: skipped (null) while another instance sharing the job storage sweeps the same data root. Two
+    /// sweeps at once would queue nothing twice (the claims see to that) but scan every file and take every claim lock
+    /// twice. The lock is the job storage's, like the claims'; Hangfire.PostgreSql removes a lock its holder never
+    /// released (an instance killed in the middle of a sweep) after its DistributedLockTimeout, 10 minutes.
+    /// </summary>
+    public SweepSummary? SweepUnlessBusy(CancellationToken cancellationToken)
+    {
+        using var connection = storage.GetConnection();
+        IDisposable turn;
+        try
+        {
+            turn = connection.AcquireDistributedLock(LockName, TimeSpan.Zero);
+        }
+        catch (Exception ex) when (ex is DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException)
+        {
+            log.LogDebug("Sweep skipped: another instance is sweeping the data root");
+            return null;
+        }
+
+        try
+        {
+            return Sweep(cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                turn.Dispose();
+            }
+            catch (Hangfire.PostgreSql.PostgreSqlDistributedLockException ex)
+            {
+                // The sweep outlasted the lock's timeout and another instance took it over: nothing to give back.
+                log.LogWarning("Sweep lock not released: {Problem}", ex.Message);
+            }
+        }
+    }
 
     public SweepSummary Sweep(CancellationToken cancellationToken)
     {
@@ -82,7 +126,7 @@ internal sealed record SweepSummary(int Number, int Found, int Queued, int Dupli
 
 /// <summary>
 /// Runs the sweep at start-up and then every <c>Ingestion:SweepIntervalSeconds</c> (on the injected clock,
-/// so tests drive it) — sooner when a file it had to leave becomes ready before that: a file dropped just
+/// so tests drive it), in one instance at a time (<see cref="Sweeper.SweepUnlessBusy"/>) — sooner when a file it had to leave becomes ready before that: a file dropped just
 /// before a restart is taken once settled, not a whole interval later.
 /// </summary>
 internal sealed class SweepService(Sweeper sweeper, IOptions<IngestionOptions> options, TimeProvider time, ILogger<SweepService> log) : BackgroundService
@@ -97,7 +141,7 @@ internal sealed class SweepService(Sweeper sweeper, IOptions<IngestionOptions> o
             var next = started + interval;
             try
             {
-                if (sweeper.Sweep(stoppingToken).NextReadyAt is { } ready && ready < next)
+                if (sweeper.SweepUnlessBusy(stoppingToken)?.NextReadyAt is { } ready && ready < next)
                 {
                     // A second late, so the file's modification time is safely past the settle time.
                     next = ready + TimeSpan.FromSeconds(1);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
+using Microsoft.Extensions.Options;
 using PowerView.Api.Configuration;
 using PowerView.Api.Hosting;
 using PowerView.Api.Runs.Contracts;
@@ -19,8 +20,12 @@ internal static class RunsExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<RunsOptions, RunsOptionsValidation>(RunsOptions.SectionName);
-        services.AddSingleton<IRunStore, SqliteRunStore>();
+        // Embedded SQLite by default; PostgreSQL when several instances share one history (Runs:Storage).
+        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<IOptions<RunsOptions>>().Value.IsPostgreSql
+            ? ActivatorUtilities.CreateInstance<PostgreSqlRunStore>(sp)
+            : ActivatorUtilities.CreateInstance<SqliteRunStore>(sp));
         services.AddSingleton<RunRecorder>();
+        services.AddSingleton<SingleRunner>();
         services.AddHostedService<RunStoreInitializer>();
         services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("runStore");
         services.ConfigureOpenApi(openApi => openApi

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using PowerView.Api.Configuration;
 using PowerView.Api.Runs;
 using PowerView.Api.Runs.Storage;
@@ -16,7 +17,8 @@ namespace PowerView.Api.Benchmarks.Monitoring;
 /// loopback port (Production environment, Release when this tool runs in Release), and measures the
 /// monitoring endpoints over HTTP: sequential latencies (p50/p95/p99) per endpoint, then a concurrent
 /// run. Prints a Markdown report; exits 1 when /api/runs?limit=100 or /api/campaigns is at or over
-/// 20 ms at the 95th percentile.
+/// 20 ms at the 95th percentile. The store is the embedded SQLite file, or with <c>--store postgresql
+/// --connection "Host=…;Database=…"</c> the PostgreSQL run store in that database, which must hold no runs yet.
 /// </summary>
 internal static class MonitoringBenchmark
 {
@@ -30,6 +32,16 @@ internal static class MonitoringBenchmark
         var requests = Option(args, "--requests", 2000);
         var concurrency = Option(args, "--concurrency", 4);
         var keep = args.Contains("--keep");
+        var postgres = OptionText(args, "--store", "sqlite").Equals("postgresql", StringComparison.OrdinalIgnoreCase);
+        var connection = OptionText(args, "--connection", "");
+        // --seeded: the database holds the store an earlier run seeded (same --runs): measure again without seeding.
+        var seeded = args.Contains("--seeded");
+        if (postgres && connection.Length == 0)
+        {
+            Console.Error.WriteLine("--store postgresql needs --connection \"Host=…;Port=…;Username=…;Database=<an empty database>\"");
+            return 2;
+        }
+
         var root = Path.Combine(Path.GetTempPath(), "powerview-bench", Guid.NewGuid().ToString("N"));
         var paths = new PowerViewPaths(Path.Combine(root, "data"), Path.Combine(root, "state"));
         Directory.CreateDirectory(paths.DataRoot);
@@ -41,30 +53,28 @@ internal static class MonitoringBenchmark
         Console.WriteLine();
 
         SeedFigures seed;
-        using (var store = new SqliteRunStore(paths, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteRunStore>.Instance))
+        string storeText;
+        if (postgres)
         {
-            await store.InitializeAsync(CancellationToken.None);
-            seed = await RunSeeder.SeedAsync(store, runs, now, CancellationToken.None);
+            (seed, storeText) = await SeedPostgreSqlAsync(connection, runs, now, seeded);
+            if (seed.Runs < 0)
+            {
+                return 2;
+            }
+        }
+        else
+        {
+            (seed, storeText) = await SeedSqliteAsync(paths, runs, now);
         }
 
-        string sqliteVersion;
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={paths.RunStoreFile}"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT sqlite_version()";
-            sqliteVersion = (string)(await command.ExecuteScalarAsync())!;
-        }
-
-        var dbBytes = new DirectoryInfo(paths.StateDir).EnumerateFiles("runs.db*").Sum(f => f.Length);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        Console.WriteLine(seeded ? $"Measured again on the store seeded by an earlier run; {storeText}" : string.Create(CultureInfo.InvariantCulture,
             $"Seeded {seed.Runs:N0} runs (+{RunSeeder.Companies * (RunSeeder.CampaignsPerCompany + 1)} provisioning runs) in {seed.Elapsed.TotalSeconds:0.0} s "
             + $"({seed.Runs / seed.Elapsed.TotalSeconds:N0} runs/s); one RecordAsync (run + summaries, own transaction): "
-            + $"p50 {seed.PerInsert.P50:0.00} ms, p95 {seed.PerInsert.P95:0.00} ms, p99 {seed.PerInsert.P99:0.00} ms; store {dbBytes / 1048576.0:0.0} MiB (SQLite {sqliteVersion})"));
+            + $"p50 {seed.PerInsert.P50:0.00} ms, p95 {seed.PerInsert.P95:0.00} ms, p99 {seed.PerInsert.P99:0.00} ms; {storeText}"));
         Console.WriteLine();
 
         var port = FreePort();
-        using var service = StartService(paths, root, port);
+        using var service = StartService(paths, root, port, postgres ? connection : null);
         var failed = false;
         try
         {
@@ -187,7 +197,76 @@ internal static class MonitoringBenchmark
         return (rows, body.Length);
     }
 
-    private static Process StartService(PowerViewPaths paths, string root, int port)
+    private static async Task<(SeedFigures, string)> SeedSqliteAsync(PowerViewPaths paths, int runs, DateTimeOffset now)
+    {
+        SeedFigures seed;
+        using (var store = new SqliteRunStore(paths, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteRunStore>.Instance))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            seed = await RunSeeder.SeedAsync(store, runs, now, CancellationToken.None);
+        }
+
+        string sqliteVersion;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={paths.RunStoreFile()}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sqlite_version()";
+            sqliteVersion = (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        var dbBytes = new DirectoryInfo(paths.StateDir).EnumerateFiles("runs.db*").Sum(f => f.Length);
+        return (seed, string.Create(CultureInfo.InvariantCulture, $"store {dbBytes / 1048576.0:0.0} MiB (SQLite {sqliteVersion})"));
+    }
+
+    /// <summary>
+    /// Seeds through the PostgreSQL store itself; its connections commit asynchronously (synchronous_commit = off for
+    /// this session only), so a disk's fsync per run does not make seeding 100,000 runs take many minutes. What is
+    /// measured afterwards (reads through the service) does not depend on it.
+    /// </summary>
+    private static async Task<(SeedFigures, string)> SeedPostgreSqlAsync(string connection, int runs, DateTimeOffset now, bool seeded)
+    {
+        var seeding = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Options = "-c synchronous_commit=off" }.ConnectionString;
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Runs"] = seeding }).Build();
+        SeedFigures seed;
+        using (var store = new PostgreSqlRunStore(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgreSqlRunStore>.Instance))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            var holdsRuns = (await store.ListRunsAsync(new RunQuery { Limit = 1 }, CancellationToken.None)).Count > 0;
+            if (holdsRuns != seeded)
+            {
+                Console.Error.WriteLine(seeded
+                    ? $"{store.Description} holds no runs: seed it first (without --seeded)"
+                    : $"{store.Description} already holds runs: give the benchmark an empty database, or --seeded to measure it again");
+                return (new SeedFigures(-1, TimeSpan.Zero, Percentiles.Of([0])), "");
+            }
+
+            seed = seeded
+                ? new SeedFigures(runs, TimeSpan.FromTicks(1), Percentiles.Of([0]))
+                : await RunSeeder.SeedAsync(store, runs, now, CancellationToken.None);
+        }
+
+        await using var db = new Npgsql.NpgsqlConnection(connection);
+        await db.OpenAsync();
+        // Fresh statistics, as autovacuum would have gathered on a store that grew over a year.
+        await using (var analyze = new Npgsql.NpgsqlCommand($"ANALYZE {PostgreSqlRunStoreSchema.Schema}.runs; ANALYZE {PostgreSqlRunStoreSchema.Schema}.campaigns; ANALYZE {PostgreSqlRunStoreSchema.Schema}.devices; ANALYZE {PostgreSqlRunStoreSchema.Schema}.daily", db))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        await using var size = new Npgsql.NpgsqlCommand($"""
+            SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = '{PostgreSqlRunStoreSchema.Schema}' AND c.relkind = 'r')::bigint, version()
+            """, db);
+        await using var reader = await size.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var bytes = reader.GetInt64(0);
+        var version = reader.GetString(1).Split(" on ")[0];
+        return (seed, string.Create(CultureInfo.InvariantCulture, $"store {bytes / 1048576.0:0.0} MiB with indexes and TOAST ({version})"));
+    }
+
+    private static Process StartService(PowerViewPaths paths, string root, int port, string? postgres)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "PowerView.Api.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -203,6 +282,12 @@ internal static class MonitoringBenchmark
         // The seeded year must stay 100,000 runs: no start-up purge of its oldest hours.
         start.Environment["Runs__RetentionDays"] = "0";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        if (postgres is not null)
+        {
+            start.Environment["Runs__Storage"] = "PostgreSql";
+            start.Environment["ConnectionStrings__Runs"] = postgres;
+        }
+
         start.Environment["Serilog__MinimumLevel__Override__Microsoft.AspNetCore"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the service did not start");
         var log = new StreamWriter(Path.Combine(root, "service.log")) { AutoFlush = true };
@@ -263,6 +348,12 @@ internal static class MonitoringBenchmark
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string OptionText(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 
     private static string Shorten(string url) => url.Length > 60 ? url[..57] + "..." : url;

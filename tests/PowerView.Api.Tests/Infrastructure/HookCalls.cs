@@ -79,11 +79,14 @@ internal static class HookCalls
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    /// <summary>Starts the host and waits for its start-up sweep, so files placed afterwards are left to the test.</summary>
+    /// <summary>
+    /// Starts the host and waits for its start-up sweep (or, when another instance shares its job storage, for the sweep
+    /// it left to that one), so files placed afterwards are left to the test.
+    /// </summary>
     public static async Task<HttpClient> StartAsync(this PowerViewApplication app)
     {
         var client = app.CreateClient();
-        await app.Logs.WaitForSweepAsync(1);
+        await app.Logs.WaitForFirstSweepTurnAsync();
         return client;
     }
 

@@ -28,6 +28,14 @@ public sealed class LogEvents : ILogEventSink
             Scalar<int>(e, "NotReady"), Scalar<int>(e, "Busy"), e.Properties.TryGetValue("NextReadyAt", out var next) && next is ScalarValue { Value: DateTimeOffset at } ? at : null);
     }
 
+    /// <summary>
+    /// The end of the host's first periodic sweep: done, or skipped because another instance sharing the job storage was
+    /// sweeping (<c>Sweeper.SweepUnlessBusy</c>).
+    /// </summary>
+    public Task<LogEvent> WaitForFirstSweepTurnAsync() =>
+        _events.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Sweep skipped", StringComparison.Ordinal)
+            || (e.MessageTemplate.Text.StartsWith("Sweep {Number}:", StringComparison.Ordinal) && Scalar<int>(e, "Number") == 1), "first sweep, done or skipped");
+
     /// <summary>The <paramref name="number"/>th retention purge (1 = the start-up one).</summary>
     public async Task<(DateTimeOffset Cutoff, int RunsDeleted, int ReportFoldersDeleted)> WaitForPurgeAsync(int number)
     {

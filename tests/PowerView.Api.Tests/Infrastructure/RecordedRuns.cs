@@ -58,6 +58,8 @@ public sealed class RecordedRuns
 
         public Task<bool> PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
+        public Task<IAsyncDisposable?> TryLeaseAsync(string task, CancellationToken cancellationToken) => inner.TryLeaseAsync(task, cancellationToken);
+
         public Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
             inner.ListRunsAsync(query, cancellationToken);
 

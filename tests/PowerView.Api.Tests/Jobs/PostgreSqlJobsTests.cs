@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Hangfire;
 using Hangfire.States;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -156,6 +157,77 @@ public sealed class PostgreSqlJobsTests(PostgreSqlServer pg) : IClassFixture<Pos
         Assert.True(File.Exists(Path.Combine(instances.FolderA.DataRoot, "acme/site1/02000800/parsed", FileName)));
         Assert.Empty(LineProtocolFiles(instances.FolderA));
         Assert.Single(LineProtocolFiles(instances.FolderB));
+    }
+
+    [Fact]
+    public async Task InstancesSharingTheStorageSweepOneAtATimeAndTheOneWhoseTurnIsTakenSkipsIt()
+    {
+        pg.Require();
+        var database = await pg.CreateDatabaseAsync();
+        var states = new JobStates();
+        await using var instances = new TwoInstances(database, states);
+        var (a, b) = (instances.A, instances.B);
+        await instances.StartAsync();
+        var path = instances.FolderA.PlaceSample(Sample);
+        var ct = TestContext.Current.CancellationToken;
+
+        SweepSummary? whileBSweeps;
+        using (var connection = b.Services.GetRequiredService<JobStorage>().GetConnection())
+        using (connection.AcquireDistributedLock(Sweeper.LockName, TimeSpan.FromSeconds(10)))
+        {
+            whileBSweeps = a.Services.GetRequiredService<Sweeper>().SweepUnlessBusy(ct);
+        }
+
+        var afterwards = a.Services.GetRequiredService<Sweeper>().SweepUnlessBusy(ct);
+        // The job is run by whichever instance's worker takes it first.
+        await states.WaitForAsync(SucceededState.StateName);
+        var run = Assert.Single(a.Runs.Of(FileName).Concat(b.Runs.Of(FileName)));
+
+        Assert.Null(whileBSweeps);
+        Assert.NotNull(afterwards);
+        Assert.Equal(1, afterwards.Queued);
+        Assert.Equal((RunStatus.Success, RunTrigger.Sweep), (run.Status, run.Trigger));
+        Assert.False(File.Exists(path));
+        Assert.Contains(a.Logs.All, e => e.MessageTemplate.Text.StartsWith("Sweep skipped", StringComparison.Ordinal));
+        // Both turns gave the lock back.
+        Assert.Equal(0L, await ScalarAsync<long>(database, $"SELECT count(*) FROM hangfire.lock WHERE resource LIKE '%{Sweeper.LockName}%'"));
+        AssertNoFailedStatements(database);
+    }
+
+    [Fact]
+    public async Task InstancesSharingTheStorageShareTheKeyRingSoOneReadsWhatTheOtherProtected()
+    {
+        pg.Require();
+        var database = await pg.CreateDatabaseAsync();
+        var states = new JobStates();
+        await using var instances = new TwoInstances(database, states);
+        var (a, b) = (instances.A, instances.B);
+        await instances.StartAsync();
+        // What the dashboard's antiforgery does with its token: the page from one instance, the POST to the other.
+        const string Purpose = "Microsoft.AspNetCore.Antiforgery.AntiforgeryToken.v1";
+
+        var (protectA, protectB) = (a.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose),
+            b.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose));
+
+        Assert.Equal("from A", protectB.Unprotect(protectA.Protect("from A")));
+        Assert.Equal("from B", protectA.Unprotect(protectB.Protect("from B")));
+        // Started together on an empty ring, each may have added a key: both are in the ring, and each reads the other's.
+        Assert.InRange(await ScalarAsync<long>(database, "SELECT count(*) FROM powerview_jobs.data_protection_keys"), 1, 2);
+        AssertNoFailedStatements(database);
+    }
+
+    [Theory]
+    [InlineData("Jobs:InvisibilityTimeoutSeconds", "4", "Jobs:InvisibilityTimeoutSeconds must be between 5 and 86400")]
+    [InlineData("Jobs:InvisibilityTimeoutSeconds", "86401", "Jobs:InvisibilityTimeoutSeconds must be between 5 and 86400")]
+    [InlineData("Jobs:QueuePollIntervalSeconds", "0", "Jobs:QueuePollIntervalSeconds must be between 1 and 3600")]
+    public async Task ATakeOverBoundOutOfRangeStopsTheStartWithTheKey(string key, string value, string message)
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { [key] = value });
+
+        var refusal = app.StartupRefusal();
+
+        Assert.Contains(message, refusal, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,13 +10,13 @@ using static PowerView.Api.Tests.Infrastructure.RunsApi;
 
 namespace PowerView.Api.Tests.Runs;
 
-public sealed class CampaignsEndpointTests
+public abstract class CampaignsEndpointTests(RunStoreKind store)
 {
     [Fact]
     public async Task ACampaignRowTellsLastRunLastSuccessLastErrorAndCounts()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(
             Ingest(T0, file: "T302_one.tsv", points: 600),
             Ingest(T0.AddHours(1), file: "T302_two.tsv", points: 300),
@@ -46,7 +46,7 @@ public sealed class CampaignsEndpointTests
     public async Task ACampaignListsItsDevicesWithTheLastFileSeen()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(
             Ingest(T0, device: "02000800", file: "T302_a1.tsv"),
             Ingest(T0.AddHours(1), device: "02000900", file: "T302_b1.tsv", status: RunStatus.Error, error: "bad header"),
@@ -70,7 +70,7 @@ public sealed class CampaignsEndpointTests
     public async Task RunsFinishingOutOfOrderNeverMoveTheLastFieldsBackwards()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         // Two workers: the later run is recorded first.
         await app.RecordAsync(Ingest(T0.AddHours(2), file: "T302_new.tsv"), Ingest(T0, file: "T302_old.tsv", status: RunStatus.Error));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -88,11 +88,11 @@ public sealed class CampaignsEndpointTests
     {
         using var folder = new TempFolder();
         var clock = new FakeTimeProvider(T0.AddHours(30));
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await using var timed = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
-        var store = timed.Services.GetRequiredService<IRunStore>();
-        await store.RecordAsync(Ingest(T0, campaign: "fresh"), TestContext.Current.CancellationToken);
-        await store.RecordAsync(Ingest(T0, campaign: "broken", status: RunStatus.Error), TestContext.Current.CancellationToken);
+        var runs = timed.Services.GetRequiredService<IRunStore>();
+        await runs.RecordAsync(Ingest(T0, campaign: "fresh"), TestContext.Current.CancellationToken);
+        await runs.RecordAsync(Ingest(T0, campaign: "broken", status: RunStatus.Error), TestContext.Current.CancellationToken);
         using var client = timed.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", PowerViewApplication.AdminKey);
 
@@ -109,7 +109,7 @@ public sealed class CampaignsEndpointTests
     public async Task ACampaignKnownOnlyFromProvisioningIsListedWithoutRuns()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Provision(T0, "acme", "new-site"));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -126,7 +126,7 @@ public sealed class CampaignsEndpointTests
     public async Task AnUnknownCampaignIsA404Problem(string url)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Ingest(T0));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -140,7 +140,7 @@ public sealed class CampaignsEndpointTests
     public async Task CampaignsCanBeFilteredByCompanyAndCampaignLists()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Ingest(T0, "acme", "a"), Ingest(T0, "acme", "b"), Ingest(T0, "beta", "a"), Ingest(T0, "gamma", "c"));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -149,3 +149,7 @@ public sealed class CampaignsEndpointTests
         Assert.Equal(["acme/a", "beta/a"], rows.EnumerateArray().Select(r => $"{r.GetProperty("company").GetString()}/{r.GetProperty("campaign").GetString()}"));
     }
 }
+
+public sealed class CampaignsEndpointTestsOnSqlite() : CampaignsEndpointTests(RunStoreKind.Sqlite);
+
+public sealed class CampaignsEndpointTestsOnPostgreSql(SharedPostgreSql pg) : CampaignsEndpointTests(RunStoreKind.PostgreSql(pg));

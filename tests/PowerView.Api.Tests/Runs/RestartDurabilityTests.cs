@@ -5,7 +5,7 @@ using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Runs;
 
-public sealed class RestartDurabilityTests
+public abstract class RestartDurabilityTests(RunStoreKind store)
 {
     [Fact]
     public async Task RunsErrorsAndCampaignsOfRealUploadsAreStillThereAfterARestart()
@@ -20,7 +20,14 @@ public sealed class RestartDurabilityTests
         string campaignsBefore;
         string reportBefore;
         string errorId;
-        await using (var first = new PowerViewApplication(folder, RunsApi.NoSweep))
+        // One store for both lives of the service (for PostgreSQL, one database).
+        var settings = await store.NewStoreAsync();
+        foreach (var (key, value) in RunsApi.NoSweep)
+        {
+            settings[key] = value;
+        }
+
+        await using (var first = new PowerViewApplication(folder, settings))
         {
             var pipeline = first.Services.GetRequiredService<IngestionPipeline>();
             foreach (var path in new[] { good1, good2, empty })
@@ -35,7 +42,7 @@ public sealed class RestartDurabilityTests
             reportBefore = (await client.GetJsonAsync("/api/runs/" + errorId)).ToString();
         }
 
-        await using var second = new PowerViewApplication(folder, RunsApi.NoSweep);
+        await using var second = new PowerViewApplication(folder, settings);
         using var again = second.CreateClient(PowerViewApplication.AdminKey);
         var runs = await again.GetRunsAsync("/api/runs");
         var campaign = await again.GetJsonAsync("/api/campaigns/acme/site1");
@@ -58,7 +65,7 @@ public sealed class RestartDurabilityTests
     {
         using var folder = new TempFolder();
         var path = folder.PlaceSample("company1/T302_251012_031720.tsv", company: "company1", campaign: "c1", device: "02001171");
-        await using var app = new PowerViewApplication(folder, RunsApi.NoSweep);
+        await using var app = await store.NewAppAsync(folder, RunsApi.NoSweep);
         var outcome = await app.Services.GetRequiredService<IngestionPipeline>().IngestAsync(path, RunTrigger.Hook, TestContext.Current.CancellationToken);
         using var client = app.CreateClient(PowerViewApplication.Company1Key);
 
@@ -83,3 +90,7 @@ public sealed class RestartDurabilityTests
         return node.ToJsonString();
     }
 }
+
+public sealed class RestartDurabilityTestsOnSqlite() : RestartDurabilityTests(RunStoreKind.Sqlite);
+
+public sealed class RestartDurabilityTestsOnPostgreSql(SharedPostgreSql pg) : RestartDurabilityTests(RunStoreKind.PostgreSql(pg));

@@ -14,40 +14,43 @@ namespace PowerView.Api.Tests.Runs;
 /// Runs:RetentionDays: the history older than the retention goes (store rows, report folders of whole days);
 /// the campaign, device and daily summaries, and everything that is not the history, stay.
 /// </summary>
-public sealed class RetentionTests
+public abstract class RetentionTests(RunStoreKind store)
 {
+    /// <summary>How many runs the store deletes per statement: the test deletes more than two batches.</summary>
+    protected abstract int DeleteBatchSize { get; }
+
     private static readonly DateTimeOffset Now = new(2026, 6, 15, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task TheStoreDeletesRunsStartedBeforeTheCutoffInBatchesAndKeepsTheSummaries()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder, NoSweep);
-        var store = app.Services.GetRequiredService<IRunStore>();
+        await using var app = await store.NewAppAsync(folder, NoSweep);
+        var runs = app.Services.GetRequiredService<IRunStore>();
         var ct = TestContext.Current.CancellationToken;
         // More than two batches of old runs, a minute apart, the newest one a millisecond before the cutoff.
         var cutoff = Now.AddDays(-30);
-        var old = Enumerable.Range(1, (2 * SqliteRunStore.DeleteBatchSize) + 7)
+        var old = Enumerable.Range(1, (2 * DeleteBatchSize) + 7)
             .Select(i => Ingest(cutoff.AddMinutes(-i).AddMilliseconds(i == 1 ? 59_999 : 0), status: i % 10 == 0 ? RunStatus.Error : RunStatus.Success))
             .ToArray();
         var kept = new[] { Ingest(cutoff), Ingest(Now.AddDays(-1), device: "02000801") };
         await app.RecordAsync([.. old, .. kept]);
-        var before = (await store.ListCampaignsAsync(new CampaignQuery(), ct)).Single();
-        var daysBefore = await store.DailyStatsAsync(new DailyQuery { From = Now.AddDays(-40), To = Now }, ct);
+        var before = (await runs.ListCampaignsAsync(new CampaignQuery(), ct)).Single();
+        var daysBefore = await runs.DailyStatsAsync(new DailyQuery { From = Now.AddDays(-40), To = Now }, ct);
 
-        var deleted = await store.DeleteRunsStartedBeforeAsync(cutoff, ct);
+        var deleted = await runs.DeleteRunsStartedBeforeAsync(cutoff, ct);
 
         Assert.Equal(old.Length, deleted);
-        var left = await store.ListRunsAsync(new RunQuery { Limit = RunQuery.MaxLimit }, ct);
+        var left = await runs.ListRunsAsync(new RunQuery { Limit = RunQuery.MaxLimit }, ct);
         Assert.Equal(kept.Select(r => r.Id).Reverse(), left.Ids());
-        Assert.Null(await store.GetAsync(old[0].Id, ct));
-        Assert.NotNull(await store.GetAsync(kept[0].Id, ct));
+        Assert.Null(await runs.GetAsync(old[0].Id, ct));
+        Assert.NotNull(await runs.GetAsync(kept[0].Id, ct));
         // Lifetime counters, last success and last error, devices and daily totals are not the history.
-        Assert.Equal(before, (await store.ListCampaignsAsync(new CampaignQuery(), ct)).Single());
+        Assert.Equal(before, (await runs.ListCampaignsAsync(new CampaignQuery(), ct)).Single());
         Assert.Equal(old.Length + kept.Length, before.Runs);
-        Assert.Equal(2, (await store.GetCampaignAsync("acme", "site1", ct))!.Devices.Count);
-        Assert.Equal(daysBefore, await store.DailyStatsAsync(new DailyQuery { From = Now.AddDays(-40), To = Now }, ct));
-        Assert.Equal(0, await store.DeleteRunsStartedBeforeAsync(cutoff, ct));
+        Assert.Equal(2, (await runs.GetCampaignAsync("acme", "site1", ct))!.Devices.Count);
+        Assert.Equal(daysBefore, await runs.DailyStatsAsync(new DailyQuery { From = Now.AddDays(-40), To = Now }, ct));
+        Assert.Equal(0, await runs.DeleteRunsStartedBeforeAsync(cutoff, ct));
     }
 
     [Fact]
@@ -68,7 +71,7 @@ public sealed class RetentionTests
         var notOurs = Directory.CreateDirectory(Path.Combine(reports, "notes")).FullName;
         var settings = NoSweep;
         settings["Runs:RetentionDays"] = "30";
-        await using var app = new PowerViewApplication(folder, settings) { TestServices = s => s.AddSingleton<TimeProvider>(clock) };
+        await using var app = await store.NewAppAsync(folder, settings, s => s.AddSingleton<TimeProvider>(clock));
         var retention = app.Services.GetRequiredService<RunRetention>();
         var ct = TestContext.Current.CancellationToken;
 
@@ -102,7 +105,7 @@ public sealed class RetentionTests
         using var folder = new TempFolder();
         var settings = NoSweep;
         settings["Runs:RetentionDays"] = "0";
-        await using var app = new PowerViewApplication(folder, settings);
+        await using var app = await store.NewAppAsync(folder, settings);
         var ancient = Ingest(DateTimeOffset.UtcNow.AddYears(-10));
         var reports = Path.Combine(folder.StateDir, "reports");
         WriteReport(reports, ancient);
@@ -116,19 +119,6 @@ public sealed class RetentionTests
         Assert.True(Directory.Exists(ReportFolder(reports, ancient)));
     }
 
-    [Theory]
-    [InlineData("-1")]
-    [InlineData("36501")]
-    public async Task ARetentionOutOfRangeStopsTheServiceWithTheKey(string days)
-    {
-        using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Runs:RetentionDays"] = days });
-
-        var refusal = app.StartupRefusal();
-
-        Assert.Contains("Runs:RetentionDays must be between 0 (keep forever) and 36500", refusal, StringComparison.Ordinal);
-    }
-
     private static string ReportFolder(string reports, RunRecord run) =>
         Path.Combine(reports, run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
@@ -138,4 +128,14 @@ public sealed class RetentionTests
         var day = Directory.CreateDirectory(ReportFolder(reports, run)).FullName;
         File.WriteAllText(Path.Combine(day, run.Id + ".json"), "{}");
     }
+}
+
+public sealed class RetentionTestsOnSqlite() : RetentionTests(RunStoreKind.Sqlite)
+{
+    protected override int DeleteBatchSize => SqliteRunStore.DeleteBatchSize;
+}
+
+public sealed class RetentionTestsOnPostgreSql(SharedPostgreSql pg) : RetentionTests(RunStoreKind.PostgreSql(pg))
+{
+    protected override int DeleteBatchSize => PostgreSqlRunStore.DeleteBatchSize;
 }

@@ -6,7 +6,7 @@ using static PowerView.Api.Tests.Infrastructure.RunsApi;
 
 namespace PowerView.Api.Tests.Runs;
 
-public sealed class RunsEndpointTests
+public abstract class RunsEndpointTests(RunStoreKind store)
 {
     private static readonly string[] RunKeys =
     [
@@ -19,7 +19,7 @@ public sealed class RunsEndpointTests
     public async Task RunsAreAFlatArrayNewestFirstWithEveryKeyAndUtcTimes()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Ingest(T0), Ingest(T0.AddMinutes(2), status: RunStatus.Error), Ingest(T0.AddMinutes(1)));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -43,7 +43,7 @@ public sealed class RunsEndpointTests
     public async Task ListsReturnTheNewest100UnlessLimitSaysOtherwise()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         await app.RecordAsync(Enumerable.Range(0, 130).Select(i => Ingest(T0.AddMinutes(i))).ToArray());
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
@@ -76,7 +76,7 @@ public sealed class RunsEndpointTests
     public async Task InvalidFiltersAreA400ValidationProblemNamingTheParameter(string url, string parameter)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
@@ -105,7 +105,7 @@ public sealed class RunsEndpointTests
     public async Task FiltersNarrowTheListAndCommaSeparatedValuesAreOred(string query, int[] expected)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var runs = new[]
         {
             Ingest(T0.AddMinutes(0), "acme", "site1", "02000800", "T302_a.tsv"),
@@ -132,7 +132,7 @@ public sealed class RunsEndpointTests
     public async Task FromAndToAcceptIsoTimesEpochMillisecondsAndEpochSecondsInclusively(string range)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var runs = Enumerable.Range(0, 5).Select(i => Ingest(T0.AddMinutes(i))).ToArray();
         await app.RecordAsync(runs);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -146,7 +146,7 @@ public sealed class RunsEndpointTests
     public async Task ErrorsListOnlyFailedRunsWithTheirReason()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var failed = Ingest(T0.AddMinutes(1), status: RunStatus.Error, error: "line 2: unknown format 'MV_T999'");
         var deferred = Ingest(T0.AddMinutes(2), status: RunStatus.Deferred, error: "InfluxDB unavailable");
         await app.RecordAsync(Ingest(T0), failed, deferred, Ingest(T0.AddMinutes(3)));
@@ -165,7 +165,7 @@ public sealed class RunsEndpointTests
     public async Task ProvisioningRunsAppearWithTheirStepAndMessage()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var provision = Provision(T0.AddMinutes(1));
         await app.RecordAsync(Ingest(T0), provision);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -181,7 +181,7 @@ public sealed class RunsEndpointTests
     public async Task OneRunIsItsFullReportAndAnUnknownIdIsA404Problem()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var run = Ingest(T0) with { Warnings = ["2 values were not numbers"] };
         await app.RecordAsync(run);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -196,3 +196,7 @@ public sealed class RunsEndpointTests
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
     }
 }
+
+public sealed class RunsEndpointTestsOnSqlite() : RunsEndpointTests(RunStoreKind.Sqlite);
+
+public sealed class RunsEndpointTestsOnPostgreSql(SharedPostgreSql pg) : RunsEndpointTests(RunStoreKind.PostgreSql(pg));

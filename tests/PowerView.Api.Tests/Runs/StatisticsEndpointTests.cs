@@ -5,13 +5,13 @@ using static PowerView.Api.Tests.Infrastructure.RunsApi;
 
 namespace PowerView.Api.Tests.Runs;
 
-public sealed class StatisticsEndpointTests
+public abstract class StatisticsEndpointTests(RunStoreKind store)
 {
     [Fact]
     public async Task DailyTotalsSumPointsRunsAndErrorsPerUtcDayOldestFirst()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var day1 = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
         await app.RecordAsync(
             Ingest(day1.AddHours(1), points: 100),
@@ -37,7 +37,7 @@ public sealed class StatisticsEndpointTests
     public async Task WithoutARangeTheLast30DaysAreSummed()
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         var now = DateTimeOffset.UtcNow;
         await app.RecordAsync(Ingest(now.AddDays(-40)), Ingest(now.AddDays(-2)), Ingest(now.AddMinutes(-1)));
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
@@ -54,7 +54,7 @@ public sealed class StatisticsEndpointTests
     public async Task ABadRangeIsA400(string url)
     {
         using var folder = new TempFolder();
-        await using var app = new PowerViewApplication(folder);
+        await using var app = await store.NewAppAsync(folder);
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
@@ -66,3 +66,7 @@ public sealed class StatisticsEndpointTests
         (day.GetProperty("runs").GetInt64(), day.GetProperty("successes").GetInt64(), day.GetProperty("errors").GetInt64(),
             day.GetProperty("deferred").GetInt64(), day.GetProperty("pointsWritten").GetInt64());
 }
+
+public sealed class StatisticsEndpointTestsOnSqlite() : StatisticsEndpointTests(RunStoreKind.Sqlite);
+
+public sealed class StatisticsEndpointTestsOnPostgreSql(SharedPostgreSql pg) : StatisticsEndpointTests(RunStoreKind.PostgreSql(pg));

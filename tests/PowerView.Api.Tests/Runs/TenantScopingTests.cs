@@ -6,11 +6,11 @@ using static PowerView.Api.Tests.Infrastructure.RunsApi;
 namespace PowerView.Api.Tests.Runs;
 
 /// <summary>A company key sees its company only; the admin key sees everything.</summary>
-public sealed class TenantScopingTests
+public abstract class TenantScopingTests(RunStoreKind store)
 {
-    private static async Task<PowerViewApplication> StartWithTwoCompaniesAsync(TempFolder folder)
+    private async Task<PowerViewApplication> StartWithTwoCompaniesAsync(TempFolder folder)
     {
-        var app = new PowerViewApplication(folder);
+        var app = await store.NewAppAsync(folder);
         await app.RecordAsync(
             Ingest(T0, "company1", "c1", "02001171", "T302_mine.tsv"),
             Ingest(T0.AddMinutes(1), "company1", "c1", "02001171", "T302_mine_bad.tsv", RunStatus.Error),
@@ -115,3 +115,7 @@ public sealed class TenantScopingTests
         return body.ToJsonString();
     }
 }
+
+public sealed class TenantScopingTestsOnSqlite() : TenantScopingTests(RunStoreKind.Sqlite);
+
+public sealed class TenantScopingTestsOnPostgreSql(SharedPostgreSql pg) : TenantScopingTests(RunStoreKind.PostgreSql(pg));

@@ -10,22 +10,36 @@ namespace PowerView.Api.Runs.Retention;
 /// Deletes the monitoring history older than <c>Runs:RetentionDays</c>: the runs in the store and the report
 /// folders of whole UTC days before the cutoff. Never touches device files, parsed/ or error/, the line-protocol
 /// sink or the campaign, device and daily summaries (their counters are lifetime totals and "last success"
-/// must survive a quiet year).
+/// must survive a quiet year). The store may be shared by several instances: one purges it at a time (the lease
+/// <see cref="Task"/>), while each always deletes the report folders of its own state folder.
 /// </summary>
-internal sealed class RunRetention(IRunStore store, PowerViewPaths paths, IOptions<RunsOptions> options, TimeProvider time, ILogger<RunRetention> log)
+internal sealed class RunRetention(
+    IRunStore store, SingleRunner leases, PowerViewPaths paths, IOptions<RunsOptions> options, TimeProvider time, ILogger<RunRetention> log)
 {
+    /// <summary>The lease of the store's purge.</summary>
+    public const string Task = "retention";
+
     public int RetentionDays => options.Value.RetentionDays;
 
     public async Task<PurgeSummary> PurgeAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var cutoff = time.GetUtcNow() - TimeSpan.FromDays(RetentionDays);
-        var runs = await store.DeleteRunsStartedBeforeAsync(cutoff, cancellationToken);
+        int? runs = null;
+        await using (var lease = await leases.TryStartAsync(Task, cancellationToken))
+        {
+            if (lease is not null)
+            {
+                runs = await store.DeleteRunsStartedBeforeAsync(cutoff, cancellationToken);
+            }
+        }
+
         var folders = DeleteReportFolders(DateOnly.FromDateTime(cutoff.UtcDateTime));
-        var summary = new PurgeSummary(cutoff, runs, folders, clock.ElapsedMilliseconds);
+        var summary = new PurgeSummary(cutoff, runs ?? 0, folders, clock.ElapsedMilliseconds, StorePurged: runs is not null);
         log.Log(runs + folders > 0 ? LogLevel.Information : LogLevel.Debug,
-            "Retention: {RunsDeleted} runs and {ReportFoldersDeleted} report folders older than {Cutoff:O} ({RetentionDays} days) deleted in {DurationMs} ms",
-            runs, folders, cutoff, RetentionDays, summary.DurationMs);
+            "Retention: {RunsDeleted} runs and {ReportFoldersDeleted} report folders older than {Cutoff:O} ({RetentionDays} days) deleted in {DurationMs} ms{Store}",
+            summary.RunsDeleted, folders, cutoff, RetentionDays, summary.DurationMs,
+            summary.StorePurged ? "" : " (the run store is being purged by another instance)");
         return summary;
     }
 
@@ -62,4 +76,5 @@ internal sealed class RunRetention(IRunStore store, PowerViewPaths paths, IOptio
     }
 }
 
-internal sealed record PurgeSummary(DateTimeOffset Cutoff, int RunsDeleted, int ReportFoldersDeleted, long DurationMs);
+/// <param name="StorePurged">False when another instance held the purge's lease: this one deleted only its report folders.</param>
+internal sealed record PurgeSummary(DateTimeOffset Cutoff, int RunsDeleted, int ReportFoldersDeleted, long DurationMs, bool StorePurged = true);

@@ -27,6 +27,12 @@ internal interface IRunStore
 
     Task<bool> PingAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The right to run <paramref name="task"/> (the retention, say) now, exclusive among every process that shares this
+    /// store; null when another holds it. Released when disposed, and when the holder's process ends.
+    /// </summary>
+    Task<IAsyncDisposable?> TryLeaseAsync(string task, CancellationToken cancellationToken);
+
     /// <summary>Runs matching the query, newest first, at most <see cref="RunQuery.Limit"/>.</summary>
     Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 

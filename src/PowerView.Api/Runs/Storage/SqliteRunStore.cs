@@ -17,6 +17,7 @@ internal sealed partial class SqliteRunStore : IRunStore, IDisposable
     private readonly string _connectionString;
     private readonly ILogger<SqliteRunStore> _log;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _leases = new(StringComparer.Ordinal);
 
     public SqliteRunStore(PowerViewPaths paths, ILogger<SqliteRunStore> log)
     {
@@ -140,6 +141,31 @@ internal sealed partial class SqliteRunStore : IRunStore, IDisposable
     {
         await using var db = Open();
         return await db.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>
+    /// The file is this instance's own (under its state folder), so a lease only has to exclude this process's other
+    /// runners; the CLI verbs that may open the same file never take one.
+    /// </summary>
+    public Task<IAsyncDisposable?> TryLeaseAsync(string task, CancellationToken cancellationToken)
+    {
+        var lease = _leases.GetOrAdd(task, _ => new SemaphoreSlim(1, 1));
+        return Task.FromResult<IAsyncDisposable?>(lease.Wait(0, cancellationToken) ? new Held(lease) : null);
+    }
+
+    private sealed class Held(SemaphoreSlim lease) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                lease.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     // Runs can finish out of order (several workers): "last" fields only move forward in time.

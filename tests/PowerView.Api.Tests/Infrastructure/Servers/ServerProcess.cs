@@ -80,6 +80,20 @@ public abstract class ServerProcess : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Ends the server at once, SIGKILL (no shutdown code of its own runs), as a crash or the kernel's OOM killer would;
+    /// what it left behind (files, rows, locks) stays. Returns once the process is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(wait.Token);
+        }
+    }
+
     /// <summary>Looks for the program; null when found, else why the tests cannot run (with the install hint).</summary>
     protected abstract string? FindProgram();
 
