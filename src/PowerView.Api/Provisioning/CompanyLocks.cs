@@ -11,10 +11,10 @@ internal sealed class CompanyLocks
     {
         var gate = _gates.GetOrAdd(company, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
-        return new Held(gate);
+        return new CompanyHold(gate);
     }
 
-    private sealed class Held(SemaphoreSlim gate) : IDisposable
+    private sealed class CompanyHold(SemaphoreSlim gate) : IDisposable
     {
         private int _released;
 

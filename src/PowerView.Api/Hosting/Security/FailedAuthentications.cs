@@ -15,7 +15,7 @@ internal sealed class FailedAuthentications(IOptionsMonitor<RateLimitOptions> op
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int PruneAbove = 10_000;
 
-    private readonly ConcurrentDictionary<IPAddress, Counter> _counters = new();
+    private readonly ConcurrentDictionary<IPAddress, FailureWindow> _counters = new();
 
     /// <returns>How long the client must wait, or null when it may go on.</returns>
     public TimeSpan? Blocked(IPAddress? client)
@@ -53,7 +53,7 @@ internal sealed class FailedAuthentications(IOptionsMonitor<RateLimitOptions> op
             }
         }
 
-        var counter = _counters.GetOrAdd(Key(client), _ => new Counter { Start = now });
+        var counter = _counters.GetOrAdd(Key(client), _ => new FailureWindow { Start = now });
         lock (counter)
         {
             if (counter.Start + Window <= now)
@@ -69,7 +69,7 @@ internal sealed class FailedAuthentications(IOptionsMonitor<RateLimitOptions> op
     /// <summary>The test server has no address; all its requests share one.</summary>
     private static IPAddress Key(IPAddress? client) => client ?? IPAddress.None;
 
-    private sealed class Counter
+    private sealed class FailureWindow
     {
         public DateTimeOffset Start { get; set; }
 

@@ -126,7 +126,7 @@ internal sealed partial class PostgreSqlRunStore : IRunStore, IDisposable
             if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT pg_try_advisory_lock(hashtext(@key))", new { key }, cancellationToken: cancellationToken)))
             {
-                return new Lease(connection, key);
+                return new AdvisoryLease(connection, key);
             }
         }
         catch
@@ -143,7 +143,7 @@ internal sealed partial class PostgreSqlRunStore : IRunStore, IDisposable
     internal static string LeaseKey(string task) => "powerview:lease:" + task;
 
     /// <summary>Unlocks, then closes the session (which would release the lock by itself if the unlock failed).</summary>
-    private sealed class Lease(NpgsqlConnection connection, string key) : IAsyncDisposable
+    private sealed class AdvisoryLease(NpgsqlConnection connection, string key) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

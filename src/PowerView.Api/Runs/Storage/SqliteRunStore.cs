@@ -150,10 +150,10 @@ internal sealed partial class SqliteRunStore : IRunStore, IDisposable
     public Task<IAsyncDisposable?> TryLeaseAsync(string task, CancellationToken cancellationToken)
     {
         var lease = _leases.GetOrAdd(task, _ => new SemaphoreSlim(1, 1));
-        return Task.FromResult<IAsyncDisposable?>(lease.Wait(0, cancellationToken) ? new Held(lease) : null);
+        return Task.FromResult<IAsyncDisposable?>(lease.Wait(0, cancellationToken) ? new HeldLease(lease) : null);
     }
 
-    private sealed class Held(SemaphoreSlim lease) : IAsyncDisposable
+    private sealed class HeldLease(SemaphoreSlim lease) : IAsyncDisposable
     {
         private int _released;
 
