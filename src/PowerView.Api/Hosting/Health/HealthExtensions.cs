@@ -31,7 +31,8 @@ internal static class HealthExtensions
         app.MapGet("/health", HealthEndpoint.Check)
             .AllowAnonymous().WithTags("Operations").WithName("Health")
             .WithSummary("Readiness, with one entry per dependency")
-            .WithDescription("InfluxDB (or the line-protocol folder), run store, job storage, Grafana when configured, and free disk. 200 when healthy or degraded, 503 when unhealthy (same body).")
+            .WithDescription("InfluxDB (or the line-protocol folder), run store, job storage, Grafana when configured, and free disk. 200 when healthy or degraded, 503 when unhealthy (same body). "
+                + "Anonymous: each check's name and status; with the admin key also its description, error and data.")
             .Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/alive", () => TypedResults.Text("Healthy"))
             .AllowAnonymous().WithTags("Operations").WithName("Alive")

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -20,17 +21,24 @@ internal sealed record HealthEntry(
 
 internal static class HealthEndpoint
 {
-    /// <summary>Runs every check; 200 when healthy or degraded, 503 with the same body when unhealthy.</summary>
+    private static readonly IReadOnlyDictionary<string, object> NoData = new Dictionary<string, object>();
+
+    /// <summary>
+    /// Runs every check; 200 when healthy or degraded, 503 with the same body when unhealthy. Anonymous callers (a load
+    /// balancer, a container probe) get each check's name and status only: descriptions name folders, URLs and the
+    /// InfluxDB organisation, which are for the admin key.
+    /// </summary>
     public static async Task<Results<Ok<HealthAnswer>, JsonHttpResult<HealthAnswer>>> Check(
         HealthCheckService health, HttpContext context, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
+        var admin = (await context.AuthenticateAsync(Security.ApiKeys.Scheme)).Principal?.IsInRole(Security.ApiKeys.AdminRole) == true;
         var answer = new HealthAnswer(
             report.Status.ToString(),
             (long)report.TotalDuration.TotalMilliseconds,
-            report.Entries.Select(e => new HealthEntry(
-                e.Key, e.Value.Status.ToString(), e.Value.Description, e.Value.Exception?.Message,
-                (long)e.Value.Duration.TotalMilliseconds, e.Value.Data)).ToList());
+            report.Entries.Select(e => admin
+                ? new HealthEntry(e.Key, e.Value.Status.ToString(), e.Value.Description, e.Value.Exception?.Message, (long)e.Value.Duration.TotalMilliseconds, e.Value.Data)
+                : new HealthEntry(e.Key, e.Value.Status.ToString(), null, null, (long)e.Value.Duration.TotalMilliseconds, NoData)).ToList());
         context.Response.Headers.CacheControl = "no-store";
         return report.Status == HealthStatus.Unhealthy
             ? TypedResults.Json(answer, statusCode: StatusCodes.Status503ServiceUnavailable)

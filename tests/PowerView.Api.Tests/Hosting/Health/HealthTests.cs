@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PowerView.Api.Tests.Infrastructure;
 
+using static PowerView.Api.Tests.Infrastructure.RunsApi;
+
 namespace PowerView.Api.Tests.Hosting.Health;
 
 public sealed class HealthTests
@@ -16,7 +18,7 @@ public sealed class HealthTests
     {
         using var folder = new TempFolder();
         await using var app = new PowerViewApplication(folder);
-        using var client = app.CreateClient();
+        using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
         var health = await ReadAsync(response);
@@ -41,7 +43,7 @@ public sealed class HealthTests
             ["Influx:Token"] = "token",
             ["Influx:Org"] = "powerview",
         });
-        using var client = app.CreateClient();
+        using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
         var checks = Checks(await ReadAsync(response));
@@ -61,7 +63,7 @@ public sealed class HealthTests
             ["Grafana:Url"] = "http://127.0.0.1:1",
             ["Grafana:Token"] = "glsa_token",
         });
-        using var client = app.CreateClient();
+        using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
         var health = await ReadAsync(response);
@@ -79,7 +81,7 @@ public sealed class HealthTests
         {
             ["Health:MinFreeDiskMegabytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        using var client = app.CreateClient();
+        using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
 
@@ -97,6 +99,7 @@ public sealed class HealthTests
         await using var app = new PowerViewApplication(folder);
         await using var withJobs = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<JobStorage>(storage)));
         using var client = withJobs.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
         var jobStorage = Checks(await ReadAsync(response))["jobStorage"];
@@ -116,7 +119,7 @@ public sealed class HealthTests
             ["Influx:Token"] = "token",
             ["Influx:Org"] = "powerview",
         });
-        using var client = app.CreateClient();
+        using var client = app.CreateClient(PowerViewApplication.AdminKey);
 
         using var response = await client.GetAsync("/alive", TestContext.Current.CancellationToken);
 
@@ -128,4 +131,28 @@ public sealed class HealthTests
 
     private static Dictionary<string, JsonElement> Checks(JsonElement health) =>
         health.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+
+    [Fact]
+    public async Task AnonymousCallersGetNamesAndStatusesButNoPathUrlOrOrganisation()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder, new Dictionary<string, string?>
+        {
+            ["Influx:Url"] = "http://127.0.0.1:1",
+            ["Influx:Token"] = "token",
+            ["Influx:Org"] = "secret-org-name",
+        });
+        using var anonymous = app.CreateClient();
+
+        using var response = await anonymous.GetAsync("/health", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var checks = Checks(JsonDocument.Parse(body).RootElement);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unhealthy", checks["sink"].GetProperty("status").GetString());
+        foreach (var revealing in new[] { folder.Root, "127.0.0.1:1", "secret-org-name", "lineprotocol" })
+        {
+            Assert.DoesNotContain(revealing, body, StringComparison.Ordinal);
+        }
+    }
 }
