@@ -105,7 +105,7 @@ internal sealed class IngestionPipeline(
                 Warnings = warnings,
                 Channels = outcome.Result?.Channels ?? [],
             };
-            run = await meta.WriteFileAsync(run, CancellationToken.None);
+            run = await meta.WriteFileAsync(recorder.Redacted(run), CancellationToken.None);
             await recorder.RecordAsync(run, CancellationToken.None);
             log.LogInformation(
                 "Ingestion {Status}: {Company}/{Campaign}/{Device}/{File}, {Points} points in {DurationMs} ms (run {RunId}, attempt {Attempt}){Error}",

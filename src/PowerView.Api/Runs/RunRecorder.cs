@@ -17,8 +17,12 @@ internal sealed class RunRecorder(IRunStore store, PowerViewPaths paths, ILogger
     public async Task<int> NextAttemptAsync(string company, string campaign, string deviceFolder, string fileName, CancellationToken cancellationToken) =>
         await store.CountFileRunsAsync(company, campaign, deviceFolder, fileName, cancellationToken) + 1;
 
+    /// <summary>The run as the history keeps it: its texts name paths relative to the data root (see <see cref="RunPathRedaction"/>).</summary>
+    public RunRecord Redacted(RunRecord run) => RunPathRedaction.Redact(run, paths);
+
     public async Task RecordAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        run = Redacted(run);
         try
         {
             var folder = Path.Combine(paths.ReportsDir(), run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
