@@ -66,7 +66,8 @@ internal sealed class DataLayout(PowerViewPaths paths)
             return null;
         }
 
-        var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(DataRoot, path));
+        // GetFullPath folds '//' and '.', but keeps a trailing '/': "acme/site1/" names the campaign, not an empty device.
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(DataRoot, path)));
         var relative = Path.GetRelativePath(DataRoot, full);
         if (relative == "." || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal)
             || Path.IsPathRooted(relative))

@@ -107,6 +107,24 @@ public sealed class HookIngestionTests
         Assert.Equal(2, app.JobCount());
     }
 
+    [Theory]
+    [InlineData("acme/site1/")]
+    [InlineData("acme//site1")]
+    [InlineData("acme/./site1//")]
+    public async Task AMkdirPathWithExtraSeparatorsProvisionsTheCampaignItNames(string relative)
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var client = await app.StartAsync();
+        Directory.CreateDirectory(Path.Combine(folder.DataRoot, "acme", "site1"));
+
+        var answer = await HookCalls.PostAsync(client, HookCalls.Mkdir(folder.DataRoot + "/" + relative));
+        var run = await app.WaitForRunAsync(r => r.Kind == RunKind.Provision);
+
+        Assert.Equal("queued", answer.Body.GetProperty("status").GetString());
+        Assert.Equal(("campaign", "acme", "site1"), (run.Step, run.Company, run.Campaign));
+    }
+
     [Fact]
     public async Task FiftyConcurrentEventsAndSweepsForOneFileGiveOneIngestion()
     {
