@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PowerView.Api.Tests.Infrastructure;
 
 namespace PowerView.Api.Tests.Deploy;
 
@@ -39,5 +40,52 @@ public sealed class EnvExampleTests
         var hookRule = Assert.Single(text.Split('\n'), l => l.StartsWith("# Secret SFTPGo sends", StringComparison.Ordinal));
         Assert.Contains("letters, digits and hyphens", hookRule, StringComparison.Ordinal);
         Assert.All(secrets, s => Assert.Matches("^[A-Za-z0-9-]+$", s.Value));
+    }
+
+    /// <summary>The runbook's "Configure" commands, run by bash on a copy of the example: no placeholder is left.</summary>
+    [Fact]
+    public async Task TheRunbooksConfigureCommandsReplaceEveryPlaceholderWithA64HexDigitSecret()
+    {
+        var bash = InstalledTools.Require("bash", "bash is not installed");
+        InstalledTools.Require("openssl", "openssl is not installed (apt-get install openssl) — the runbook's secret commands were not run");
+        var runbook = File.ReadAllText(RepositoryFiles.Path("docs/deployment.md"));
+        var block = Regex.Match(runbook, @"```sh\n(cp deploy/\.env\.example deploy/\.env\n.*?)```", RegexOptions.Singleline);
+        Assert.True(block.Success, "docs/deployment.md has no block starting with cp deploy/.env.example deploy/.env");
+
+        using var work = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(work.Root, "deploy"));
+        File.Copy(ComposeStack.EnvExample, Path.Combine(work.Root, "deploy", ".env.example"));
+        var start = new System.Diagnostics.ProcessStartInfo(bash, ["-c", block.Groups[1].Value])
+        {
+            WorkingDirectory = work.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        // The block ends with a grep for placeholders left, which must find nothing.
+        Assert.Equal("", output);
+        Assert.Equal("", errors);
+        var filled = File.ReadAllLines(Path.Combine(work.Root, "deploy", ".env"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        foreach (var (name, value) in ComposeStack.ExampleVariables())
+        {
+            if (value.StartsWith("change-me", StringComparison.Ordinal))
+            {
+                Assert.Matches("^[0-9a-f]{64}$", filled[name]);
+            }
+            else
+            {
+                Assert.Equal(value, filled[name]);
+            }
+        }
+
+        var secrets = ComposeStack.ExampleVariables().Where(v => v.Value.StartsWith("change-me", StringComparison.Ordinal)).Select(v => filled[v.Key]).ToList();
+        Assert.Equal(8, secrets.Count);
+        Assert.Equal(secrets.Count, secrets.Distinct().Count());
     }
 }
