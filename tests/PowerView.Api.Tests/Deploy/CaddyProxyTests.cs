@@ -338,11 +338,21 @@ public sealed class CaddyProxyTests
                 request.Append("Content-Type: application/json\r\nContent-Length: ").Append(content.Length).Append("\r\n");
             }
 
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()), timeout.Token);
-            await stream.WriteAsync(content, timeout.Token);
+            // One write: caddy answers 404 without reading a body, and a body still unread when it closes the connection
+            // makes the kernel reset it; sent with the headers, the body is in caddy's first read.
+            byte[] payload = [.. Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()), .. content];
+            await stream.WriteAsync(payload, timeout.Token);
 
             using var response = new MemoryStream();
-            await stream.CopyToAsync(response, timeout.Token);
+            try
+            {
+                await stream.CopyToAsync(response, timeout.Token);
+            }
+            catch (IOException) when (IsComplete(response.ToArray()))
+            {
+                // Reset after the whole answer arrived (the same unread-body case): the answer stands.
+            }
+
             var answer = Parse(response.ToArray());
             var lb = answer.Headers.FirstOrDefault(h => h.Key == "set-cookie" && h.Value.StartsWith("powerview_lb=", StringComparison.Ordinal));
             if (lb.Value is not null)
@@ -351,6 +361,22 @@ public sealed class CaddyProxyTests
             }
 
             return answer;
+        }
+
+        /// <summary>Headers and the whole body by Content-Length (or the last chunk) received.</summary>
+        private static bool IsComplete(byte[] raw)
+        {
+            var text = Encoding.UTF8.GetString(raw);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            var length = Regex.Match(text[..end], @"(?im)^content-length:\s*([0-9]+)\s*$");
+            return length.Success
+                ? Encoding.UTF8.GetByteCount(text[(end + 4)..]) >= int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+                : text.EndsWith("0\r\n\r\n", StringComparison.Ordinal);
         }
 
         private Answer Parse(byte[] raw)
