@@ -60,7 +60,8 @@ public sealed class DeployFilesTests
             .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
             .Select(l => l[..l.IndexOf('=', StringComparison.Ordinal)])
             .ToHashSet();
-        var used = System.Text.RegularExpressions.Regex.Matches(compose, @"\$\{([A-Z_]+)\}").Select(m => m.Groups[1].Value).ToHashSet();
+        // ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}.
+        var used = System.Text.RegularExpressions.Regex.Matches(compose, @"\$\{([A-Z_]+)(?::?[-?][^}]*)?\}").Select(m => m.Groups[1].Value).ToHashSet();
 
         Assert.Empty(used.Except(example));
         Assert.DoesNotContain("change-me", compose, StringComparison.Ordinal);
