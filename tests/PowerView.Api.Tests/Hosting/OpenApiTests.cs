@@ -50,8 +50,9 @@ public sealed class OpenApiTests
         // The whole public surface: a change here is a change of the interface (docs/interface.md), never a side effect.
         Assert.Equal(
         [
-            "GET /alive", "GET /api/campaigns", "GET /api/campaigns/{company}/{campaign}", "GET /api/errors", "GET /api/files/stranded", "GET /api/runs",
-            "GET /api/runs/{id}", "GET /api/stats/daily", "GET /health", "GET /metrics", "POST /hooks/sftpgo",
+            "GET /alive", "GET /api/campaigns", "GET /api/campaigns/{company}/{campaign}", "GET /api/companies", "GET /api/companies/{company}",
+            "GET /api/companies/{company}/users", "GET /api/errors", "GET /api/files/stranded", "GET /api/runs",
+            "GET /api/runs/{id}", "GET /api/stats/daily", "GET /health", "GET /metrics", "POST /api/companies/{company}/users", "POST /hooks/sftpgo",
         ], operations);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         Assert.Equal(["success", "error", "deferred", "skipped"], schemas.GetProperty("RunStatus").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
