@@ -75,9 +75,8 @@ internal sealed class ProvisionReconcileSchedule(
             return Task.CompletedTask;
         }
 
-        // The queue comes from the method's [Queue] attribute.
-        recurring.AddOrUpdate(ProvisionReconcileJob.RecurringId, ProvisionReconcileJob.Job, ProvisionReconcileJob.Schedule,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        recurring.AddOrUpdate<ProvisionReconcileJob>(ProvisionReconcileJob.RecurringId, JobQueues.Provision, j => j.RunAsync(CancellationToken.None),
+            ProvisionReconcileJob.Schedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         var id = jobs.Create(ProvisionReconcileJob.Job, new EnqueuedState(JobQueues.Provision));
         log.LogDebug("Provisioning reconcile queued at start-up as job {JobId}", id);
         return Task.CompletedTask;
