@@ -44,6 +44,7 @@ internal sealed class ProvisioningRunner(
         {
             run = run with { FinishedAt = time.GetUtcNow(), Step = campaign is null ? "company" : "campaign", Message = reason };
             await RecordAsync(run, cancellationToken);
+            log.LogInformation("Provisioning {Status}: {Company}/{Campaign}: {Message}", run.Status.Wire(), company, campaign, run.Message);
             return new ProvisioningRunOutcome(run, null, null);
         }
 
@@ -56,7 +57,7 @@ internal sealed class ProvisioningRunner(
             run = run with { Status = RunStatus.Success, FinishedAt = time.GetUtcNow(), Message = Describe(result) };
             await companies.RememberAsync(result, run, cancellationToken);
             await recorder.RecordAsync(run, cancellationToken);
-            log.LogInformation("Provisioning success: {Company}/{Campaign}: {Message}", company, campaign, run.Message);
+            log.LogInformation("Provisioning {Status}: {Company}/{Campaign}: {Message}", run.Status.Wire(), company, campaign, run.Message);
             return new ProvisioningRunOutcome(run, result, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -72,7 +73,7 @@ internal sealed class ProvisioningRunner(
                 Message = result is null ? null : Describe(result),
             };
             await RecordAsync(run, CancellationToken.None);
-            log.LogWarning("Provisioning error: {Company}/{Campaign} at step {Step}: {Error}", company, campaign, run.Step, run.Error);
+            log.LogWarning("Provisioning {Status}: {Company}/{Campaign} at step {Step}: {Error}", run.Status.Wire(), company, campaign, run.Step, run.Error);
             return new ProvisioningRunOutcome(run, result, ex);
         }
     }
