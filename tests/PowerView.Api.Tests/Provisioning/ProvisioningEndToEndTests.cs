@@ -81,21 +81,25 @@ public sealed class ProvisioningEndToEndTests
         using var folder = new TempFolder();
         await using var grafana = await GrafanaApiDouble.StartAsync();
         await using var influx = await InfluxApiDouble.StartAsync();
-        await using var app = ProvisioningService.Create(folder, grafana, influx);
+        var states = new JobStates();
+        await using var app = ProvisioningService.Create(folder, grafana, influx, states: states);
         using var client = await app.StartProvisioningAsync();
-        await ProvisioningService.MkdirAsync(client, folder, "acme/site-a");
+        var firstJob = (await ProvisioningService.MkdirAsync(client, folder, "acme/site-a")).GetProperty("jobId").GetString();
         var first = await app.WaitForRunAsync(r => IsProvision(r, "acme"));
+        // Until its job has ended, the same mkdir is answered "duplicate" (that job is provisioning the folder).
+        await states.WaitForAsync(SucceededState.StateName, firstJob);
         var orgId = grafana.OrganizationId("acme")!.Value;
         var influxUid = grafana.Datasources(orgId).Single(d => d.Str("type") == "influxdb").Str("uid")!;
         var token = grafana.SecretOf(orgId, influxUid, "token");
         var grafanaWrites = grafana.Requests.Count(r => r.IsWrite);
         var influxWrites = influx.Requests.Count(r => r.Method is "POST" or "PATCH" or "PUT" or "DELETE");
 
-        await ProvisioningService.MkdirAsync(client, folder, "acme/site-a");
+        var repeated = await ProvisioningService.MkdirAsync(client, folder, "acme/site-a");
         var again = await app.WaitForRunAsync(r => IsProvision(r, "acme") && r.Id != first.Id);
         await ProvisioningService.MkdirAsync(client, folder, "acme/site-b");
         var siteB = await app.WaitForRunAsync(r => IsProvision(r, "acme") && r.Campaign == "site-b");
 
+        Assert.Equal("queued", repeated.GetProperty("status").GetString());
         Assert.Equal(grafanaWrites, grafana.Requests.Count(r => r.IsWrite));
         Assert.Equal(influxWrites, influx.Requests.Count(r => r.Method is "POST" or "PATCH" or "PUT" or "DELETE"));
         Assert.Equal(token, grafana.SecretOf(orgId, influxUid, "token"));
