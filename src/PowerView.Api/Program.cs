@@ -7,6 +7,7 @@ using PowerView.Api.Hosting.Metrics;
 using PowerView.Api.Hosting.Security;
 using PowerView.Api.Ingestion;
 using PowerView.Api.Jobs;
+using PowerView.Api.Provisioning;
 using PowerView.Api.Runs;
 using PowerView.Api.Webhooks;
 using Serilog;
@@ -32,6 +33,7 @@ builder.AddHealth();
 // Features: each binds its options and registers its services, checks and gauges.
 builder.AddRuns();
 builder.AddIngestion();
+builder.AddProvisioning();
 builder.AddJobs();
 builder.AddWebhooks();
 
@@ -51,6 +53,7 @@ return await StartupFailures.RunAsync(app, app =>
     app.MapMetrics();
     app.MapRuns();
     app.MapIngestion();
+    app.MapProvisioning();
     app.MapWebhooks();
     app.MapJobsDashboard();
 });

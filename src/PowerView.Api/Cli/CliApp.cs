@@ -2,6 +2,7 @@ using System.CommandLine;
 using PowerView.Api.Configuration;
 using PowerView.Api.Hosting;
 using PowerView.Api.Ingestion;
+using PowerView.Api.Provisioning;
 using PowerView.Api.Runs;
 
 namespace PowerView.Api.Cli;
@@ -28,6 +29,7 @@ internal static class CliApp
             IngestCommand.Create(BuildHost),
             SweepCommand.Create(BuildHost),
             ReprocessCommand.Create(BuildHost),
+            ProvisionCommand.Create(() => BuildHost(provisioning: true)),
             HealthcheckCommand.Create(),
         };
 
@@ -48,8 +50,13 @@ internal static class CliApp
         return await parse.InvokeAsync();
     }
 
-    /// <summary>A host with the run history and the engine only (no web server, no job server), validated and started; null when it refused (said on stderr).</summary>
-    private static async Task<IHost?> BuildHost()
+    /// <summary>
+    /// A host with the run history and the engine (no web server, no job server), and the provisioning for the verb that
+    /// needs it (the others do not pay for its options and store); validated and started; null when it refused (said on stderr).
+    /// </summary>
+    private static async Task<IHost?> BuildHost() => await BuildHost(provisioning: false);
+
+    private static async Task<IHost?> BuildHost(bool provisioning)
     {
         var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
             ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
@@ -64,6 +71,11 @@ internal static class CliApp
         builder.AddPowerViewLogging(ServiceMode.Cli);
         builder.AddRuns();
         builder.AddIngestion();
+        if (provisioning)
+        {
+            builder.AddProvisioning();
+        }
+
         var host = builder.Build();
         try
         {

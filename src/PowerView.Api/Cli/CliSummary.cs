@@ -72,4 +72,5 @@ internal static class CliJson
 }
 
 [JsonSerializable(typeof(CliSummary))]
+[JsonSerializable(typeof(ProvisionSummary))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -21,6 +21,7 @@ internal static class OpenApiExtensions
         ("Campaigns", "Per company and campaign: last run, last success, last error, devices."),
         ("Statistics", "Totals per day."),
         ("Files", "What lies in the data root and will never be ingested there."),
+        ("Companies", "What is provisioned per company in Grafana and InfluxDB, and the company's Grafana users (admin key)."),
         ("Operations", "Health, liveness and Prometheus metrics."),
     ];
 
@@ -44,7 +45,7 @@ internal static class OpenApiExtensions
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
-                    Description = "PowerView:AdminKey, or PowerView:CompanyKeys:<company> for one company's data.",
+                    Description = "PowerView:AdminKey, or a company key for one company's data (PowerView:CompanyKeys:<company>, or the key provisioning gave the company's Grafana).",
                 };
                 return Task.CompletedTask;
             });

@@ -53,6 +53,13 @@ internal sealed class LocalTimeZones
     /// <summary>Loads the rules and the default zone (see <c>AddIngestion</c>).</summary>
     public static void Preload() => Find(new IngestionOptions().TimeZone);
 
+    /// <summary>
+    /// The zone of a company as a whole (its downsampled days and weeks, which span its campaigns):
+    /// <c>Ingestion:TimeZones:&lt;company&gt;:Default</c>, else <c>Ingestion:TimeZone</c>; and the key that chose it.
+    /// </summary>
+    public (string ZoneId, string Source) ForCompany(string company) =>
+        _companies.TryGetValue(company, out var forCompany) ? (forCompany.Zone.Id, forCompany.ZoneSource) : (_default.Zone.Id, _default.ZoneSource);
+
     public ClockSettings For(string company, string campaign) =>
         _campaigns.TryGetValue((company, campaign), out var forCampaign) ? forCampaign
         : _companies.TryGetValue(company, out var forCompany) ? forCompany

@@ -22,6 +22,7 @@ internal sealed class IngestFileJob(
     DataLayout layout,
     IOptions<JobsOptions> jobs,
     BackgroundPriority priority,
+    FirstUploadTrigger firstUpload,
     TimeProvider time,
     ILogger<IngestFileJob> log)
 {
@@ -61,6 +62,7 @@ internal sealed class IngestFileJob(
         }
 
         await meta.WriteBatchAsync([run], started, time.GetUtcNow(), CancellationToken.None);
+        await firstUpload.AfterIngestionAsync(run, trigger, CancellationToken.None);
         if (run.Status == RunStatus.Deferred)
         {
             throw new IngestDeferredException($"{relativePath} deferred (try {retry + 1}{(lastTry ? ", the last" : "")}): {run.Error}");

@@ -16,8 +16,8 @@ namespace PowerView.Api.Jobs;
 internal static class JobsExtensions
 {
     /// <summary>
-    /// Hangfire: <c>Jobs</c> and <c>Grafana</c> options, storage per <c>Jobs:Storage</c>, one server per queue, the jobs,
-    /// the file claims and the sweep, the job storage's and Grafana's health checks, the queue gauges of <c>/metrics</c>.
+    /// Hangfire: <c>Jobs</c> options, storage per <c>Jobs:Storage</c>, one server per queue, the jobs, the file and
+    /// provisioning claims, the sweep and the provisioning reconcile, the job storage's health check, the queue gauges of <c>/metrics</c>.
     /// Storage, activator and filters are this host's own services, never Hangfire's statics
     /// (<c>JobStorage.Current</c>, <c>JobActivator.Current</c>), so several hosts can share a process.
     /// </summary>
@@ -25,7 +25,6 @@ internal static class JobsExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<JobsOptions, JobsOptionsValidation>(JobsOptions.SectionName);
-        services.AddValidatedOptions<GrafanaOptions, GrafanaOptionsValidation>(GrafanaOptions.SectionName);
         services.AddSingleton(CreateStorage);
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp => new JobFilters(
@@ -49,15 +48,16 @@ internal static class JobsExtensions
             sp.GetRequiredService<IOptions<JobsOptions>>().Value.IngestionNice, Environment.ProcessorCount));
         services.AddTransient<IngestFileJob>();
         services.AddTransient<ProvisionJob>();
+        services.AddTransient<ProvisionReconcileJob>();
         services.AddSingleton<FileClaims>();
+        services.AddSingleton<ProvisionClaims>();
+        services.AddSingleton<FirstUploadTrigger>();
+        services.AddHostedService<ProvisionReconcileSchedule>();
         services.AddSingleton<Sweeper>();
         services.AddHostedService<SweepService>();
         services.AddSingleton<JobQueueProbe>();
         services.AddSingleton<IMetricsCollector, JobMetrics>();
-        services.AddHttpClient(GrafanaHealthCheck.ClientName);
-        services.AddHealthChecks()
-            .AddCheck<JobStorageHealthCheck>("jobStorage")
-            .AddCheck<GrafanaHealthCheck>("grafana");
+        services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobStorage");
 
         // The dashboard is used from a browser with Basic credentials, which the browser sends by itself:
         // its POST actions (retry, delete) must carry an antiforgery token, which Hangfire checks when this is registered.

@@ -87,7 +87,7 @@ internal sealed class CompanyProvisioner(
                 // The same login: created between our two lookups by a concurrent request. Another: someone else's email.
                 user = string.Equals(byEmail.Login, login, StringComparison.OrdinalIgnoreCase)
                     ? byEmail
-                    : throw new InvalidOperationException($"the email {email} belongs to the Grafana user '{byEmail.Login}', not '{login}'");
+                    : throw new CompanyUserConflictException($"the email {email} belongs to the Grafana user '{byEmail.Login}', not '{login}'");
             }
 
             if (user is null)
@@ -142,8 +142,8 @@ internal sealed class CompanyProvisioner(
     {
         var orgId = Tenancy == GrafanaTenancy.Team
             ? await grafana.GetCurrentOrganizationIdAsync(ct)
-            : await grafana.FindOrganizationAsync(company, ct) ?? throw new InvalidOperationException($"company {company} is not provisioned: no Grafana organization");
-        var teamId = await grafana.FindTeamAsync(orgId, company, ct) ?? throw new InvalidOperationException($"company {company} is not provisioned: no team");
+            : await grafana.FindOrganizationAsync(company, ct) ?? throw new CompanyNotProvisionedException($"company {company} is not provisioned: no Grafana organization");
+        var teamId = await grafana.FindTeamAsync(orgId, company, ct) ?? throw new CompanyNotProvisionedException($"company {company} is not provisioned: no team");
         return (orgId, teamId);
     }
 
@@ -165,7 +165,8 @@ internal sealed class CompanyProvisioner(
             throw new ArgumentException($"'{company}' cannot be a company in Grafana: its dashboards would read '$' as a variable", nameof(company));
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) || !zone.HasIanaId)
+        // The embedded TZDB, as for the ingestion: a container image without tzdata provisions as a full host does.
+        if (LocalTimeZones.Find(timeZone) is null || timeZone.Trim().Length != timeZone.Length)
         {
             throw new ArgumentException($"'{timeZone}' is not an IANA time zone", nameof(timeZone));
         }
@@ -186,3 +187,9 @@ internal sealed class CompanyProvisioner(
         }
     }
 }
+
+/// <summary>The company has no Grafana organization or team yet: provision it first.</summary>
+internal sealed class CompanyNotProvisionedException(string message) : InvalidOperationException(message);
+
+/// <summary>The email given belongs to another Grafana user: the request, not Grafana, must change.</summary>
+internal sealed class CompanyUserConflictException(string message) : InvalidOperationException(message);

@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PowerView.Api.Hosting.Json;
 using PowerView.Api.Ingestion;
@@ -53,7 +50,7 @@ internal static class WebhookEndpoints
         HttpRequest request,
         HookRouter router,
         FileClaims claims,
-        IBackgroundJobClient jobs,
+        ProvisionClaims provisioning,
         IDiagnosticContext diagnostics,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -76,8 +73,7 @@ internal static class WebhookEndpoints
                 answer = QueueIngestion(claims, ingest.File);
                 break;
             case HookDecision.Provision provision:
-                var job = Job.FromExpression<ProvisionJob>(j => j.RunAsync(provision.Company, provision.Campaign, CancellationToken.None));
-                answer = new HookAnswer(HookStatus.Queued, jobs.Create(job, new EnqueuedState(JobQueues.Provision)), Path: provision.Path);
+                answer = QueueProvisioning(provisioning, provision);
                 break;
             case HookDecision.Ignore ignore:
                 answer = new HookAnswer(HookStatus.Ignored, Reason: ignore.Reason, Path: ignore.Path);
@@ -106,6 +102,22 @@ internal static class WebhookEndpoints
         {
             // Another request holds the file's claim lock and is deciding for it right now.
             return new HookAnswer(HookStatus.Duplicate, Reason: "another request for this file is being handled", Path: file.RelativePath);
+        }
+    }
+
+    private static HookAnswer QueueProvisioning(ProvisionClaims claims, HookDecision.Provision provision)
+    {
+        try
+        {
+            return claims.Queue(provision.Company, provision.Campaign, RunTrigger.Hook) switch
+            {
+                { IsNew: false } d => new HookAnswer(HookStatus.Duplicate, d.JobId, "a provisioning of this folder is already queued or running", provision.Path),
+                var q => new HookAnswer(HookStatus.Queued, q.JobId, Path: provision.Path),
+            };
+        }
+        catch (TimeoutException)
+        {
+            return new HookAnswer(HookStatus.Duplicate, Reason: "another request for this folder is being handled", Path: provision.Path);
         }
     }
 

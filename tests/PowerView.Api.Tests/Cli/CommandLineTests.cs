@@ -8,7 +8,7 @@ namespace PowerView.Api.Tests.Cli;
 /// <summary>The executable as a person types it: help, verbs, exit codes, and one clear line when it cannot start.</summary>
 public sealed class CommandLineTests
 {
-    private static readonly string[] Verbs = ["ingest", "sweep", "reprocess", "healthcheck"];
+    private static readonly string[] Verbs = ["ingest", "sweep", "reprocess", "provision", "healthcheck"];
 
     /// <summary>The web service needs its secrets outside Development.</summary>
     private static readonly (string, string?)[] Secrets =

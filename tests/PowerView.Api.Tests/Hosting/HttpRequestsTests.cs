@@ -32,7 +32,7 @@ public sealed partial class HttpRequestsTests
     }
 
     [Fact]
-    public void EveryVariableOfTheRequestsIsDefinedInTheEnvironmentFileOrByANamedRequest()
+    public void EveryVariableOfTheRequestsIsDefinedInTheEnvironmentFileTheFileOrByANamedRequest()
     {
         using var environment = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("http/http-client.env.json")));
         var defined = environment.RootElement.GetProperty("dev").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -40,7 +40,7 @@ public sealed partial class HttpRequestsTests
         foreach (var file in HttpFiles)
         {
             var text = File.ReadAllText(file);
-            var named = NamedRequest().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            var named = NamedRequest().Matches(text).Concat(FileVariable().Matches(text)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
             var undefined = Variable().Matches(text).Select(m => m.Groups[1].Value)
                 .Where(v => !defined.Contains(v) && !named.Contains(v.Split('.')[0]))
                 .Distinct().ToList();
@@ -63,4 +63,8 @@ public sealed partial class HttpRequestsTests
 
     [GeneratedRegex(@"# @name (\w+)")]
     private static partial Regex NamedRequest();
+
+    /// <summary>A variable of the file itself (<c>@name = value</c>, HTTP files of Visual Studio, Rider and REST Client).</summary>
+    [GeneratedRegex(@"^@(\w+)\s*=", RegexOptions.Multiline)]
+    private static partial Regex FileVariable();
 }

@@ -50,13 +50,52 @@ public sealed class OpenApiTests
         // The whole public surface: a change here is a change of the interface (docs/interface.md), never a side effect.
         Assert.Equal(
         [
-            "GET /alive", "GET /api/campaigns", "GET /api/campaigns/{company}/{campaign}", "GET /api/errors", "GET /api/files/stranded", "GET /api/runs",
-            "GET /api/runs/{id}", "GET /api/stats/daily", "GET /health", "GET /metrics", "POST /hooks/sftpgo",
+            "GET /alive", "GET /api/campaigns", "GET /api/campaigns/{company}/{campaign}", "GET /api/companies", "GET /api/companies/{company}",
+            "GET /api/companies/{company}/users", "GET /api/errors", "GET /api/files/stranded", "GET /api/runs",
+            "GET /api/runs/{id}", "GET /api/stats/daily", "GET /health", "GET /metrics", "POST /api/companies/{company}/users", "POST /hooks/sftpgo",
         ], operations);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         Assert.Equal(["success", "error", "deferred", "skipped"], schemas.GetProperty("RunStatus").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["ingest", "provision"], schemas.GetProperty("RunKind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["hook", "sweep", "cli", "retry"], schemas.GetProperty("RunTrigger").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task TheCompanyApiIsDocumentedWithItsAnswersAndRealExamples()
+    {
+        using var folder = new TempFolder();
+        await using var app = new PowerViewApplication(folder);
+        using var client = app.CreateClient();
+
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+
+        var paths = document.GetProperty("paths");
+        var operations = new (string Path, string Method, string[] Statuses)[]
+        {
+            ("/api/companies", "get", ["200", "401", "403"]),
+            ("/api/companies/{company}", "get", ["200", "401", "403", "404"]),
+            ("/api/companies/{company}/users", "post", ["200", "201", "400", "401", "403", "404", "409", "502", "503"]),
+            ("/api/companies/{company}/users", "get", ["200", "401", "403", "404", "502", "503"]),
+        };
+        foreach (var (path, method, statuses) in operations)
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), path);
+            Assert.Contains("Admin key", operation.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Equal("Companies", operation.GetProperty("tags")[0].GetString());
+            Assert.Equal("Bearer", operation.GetProperty("security")[0].EnumerateObject().Single().Name);
+            Assert.Equal(statuses, operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal));
+        }
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var company = schemas.GetProperty("CompanyAnswer");
+        // The example is the answer type serialised: every documented property is in it, and no secret.
+        var example = company.GetProperty("examples")[0];
+        Assert.Equal(company.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
+            example.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(company.GetProperty("properties").EnumerateObject(), p => p.Name.Contains("token", StringComparison.OrdinalIgnoreCase) && p.Name != "tokenId");
+        Assert.Equal("jdupont", schemas.GetProperty("CompanyUserRequest").GetProperty("examples")[0].GetProperty("login").GetString());
+        Assert.True(schemas.GetProperty("CompanyUserAnswer").GetProperty("properties").TryGetProperty("generatedPassword", out _));
     }
 
     [Fact]

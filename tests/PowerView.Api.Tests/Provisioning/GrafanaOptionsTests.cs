@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PowerView.Api.Configuration;
 using PowerView.Api.Provisioning;
 
 namespace PowerView.Api.Tests.Provisioning;
@@ -85,6 +86,7 @@ public sealed class GrafanaOptionsTests
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Grafana:Url"] = "http://grafana:3000" });
+        builder.AddPowerViewConfiguration(ServiceMode.Cli);
         builder.AddProvisioning();
         builder.Services.AddSingleton<ICompanyApiKeys>(new FakeCompanyApiKeys());
         using var host = builder.Build();

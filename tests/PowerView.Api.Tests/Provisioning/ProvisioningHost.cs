@@ -59,7 +59,8 @@ internal sealed class ProvisioningHost : IDisposable
         var logs = new LogCapture();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.SectionName);
+        // The shared configuration (Influx options, the state folder's paths), as the service's hosts register it.
+        builder.AddPowerViewConfiguration(ServiceMode.Cli);
         builder.AddProvisioning();
         keys ??= new FakeCompanyApiKeys();
         builder.Services.AddSingleton<ICompanyApiKeys>(keys);

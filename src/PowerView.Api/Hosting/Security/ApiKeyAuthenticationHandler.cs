@@ -12,25 +12,27 @@ namespace PowerView.Api.Hosting.Security;
 /// Reads <c>Authorization: Bearer &lt;key&gt;</c> and compares it in constant time with
 /// <c>PowerView:AdminKey</c>, <c>PowerView:MetricsKey</c> and every <c>PowerView:CompanyKeys:&lt;company&gt;</c>. The admin gets
 /// the role <c>admin</c>, the metrics key the role <c>metrics</c> (only <c>/metrics</c> accepts it); a company key gets
-/// the claim <c>company=&lt;name&gt;</c>. A missing or wrong key is
-/// answered 401 ProblemDetails with <c>WWW-Authenticate: Bearer</c>. Keys are never logged.
+/// the claim <c>company=&lt;name&gt;</c>, and so does a key the service made for a company (<see cref="ICompanyKeyDirectory"/>,
+/// known by its hash only). A missing or wrong key is answered 401 ProblemDetails with <c>WWW-Authenticate: Bearer</c>.
+/// Keys are never logged.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptionsMonitor<PowerViewOptions> powerView,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    IEnumerable<ICompanyKeyDirectory> createdKeys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string BearerPrefix = "Bearer ";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var presented = Hash(header[BearerPrefix.Length..].Trim());
@@ -47,9 +49,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             }
         }
 
+        // Asked whatever matched above, for the same reason; the directory compares the hashes in constant time too.
+        foreach (var directory in createdKeys)
+        {
+            if (await directory.FindCompanyAsync(presented, Context.RequestAborted) is { } created)
+            {
+                company ??= created;
+            }
+        }
+
         if (!isAdmin && !isMetrics && company is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("the bearer key is not a monitoring key"));
+            return AuthenticateResult.Fail("the bearer key is not a monitoring key");
         }
 
         Claim[] claims = isAdmin
@@ -58,7 +69,7 @@ internal sealed class ApiKeyAuthenticationHandler(
                 ? [new Claim(ClaimTypes.Name, "company:" + company), new Claim(ApiKeys.CompanyClaim, company)]
                 : [new Claim(ClaimTypes.Name, "metrics"), new Claim(ClaimTypes.Role, ApiKeys.MetricsRole)];
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

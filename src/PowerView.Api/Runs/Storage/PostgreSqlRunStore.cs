@@ -1,3 +1,4 @@
+using PowerView.Api.Hosting.Storage;
 using System.Text.Json;
 using Dapper;
 using Npgsql;

@@ -1,3 +1,5 @@
+using PowerView.Api.Hosting.Storage;
+
 namespace PowerView.Api.Runs.Storage;
 
 /// <summary>

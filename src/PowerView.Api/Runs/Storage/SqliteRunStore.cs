@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PowerView.Api.Configuration;
+using PowerView.Api.Hosting.Storage;
 using PowerView.Api.Runs.Contracts;
 
 namespace PowerView.Api.Runs.Storage;

@@ -1,3 +1,5 @@
+using PowerView.Api.Hosting.Storage;
+
 namespace PowerView.Api.Runs.Storage;
 
 /// <summary>
@@ -71,6 +73,3 @@ internal static class SqliteRunStoreSchema
         ) WITHOUT ROWID;
         """;
 }
-
-/// <param name="Version">1, 2, 3…: applied in this order, each once.</param>
-internal sealed record SchemaMigration(int Version, string Description, string Sql);

@@ -26,7 +26,7 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
         var checks = Checks(health);
-        Assert.Equal(["disk", "grafana", "jobStorage", "runStore", "sink"], checks.Keys.Order());
+        Assert.Equal(["disk", "grafana", "jobStorage", "provisioningStore", "runStore", "sink"], checks.Keys.Order());
         Assert.Contains("line-protocol files", checks["sink"].GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains("not configured", checks["grafana"].GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.True(checks["disk"].GetProperty("data").GetProperty("dataRootFreeMb").GetInt64() > 0);
@@ -61,7 +61,8 @@ public sealed class HealthTests
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?>
         {
             ["Grafana:Url"] = "http://127.0.0.1:1",
-            ["Grafana:Token"] = "glsa_token",
+            ["Grafana:AdminUser"] = "admin",
+            ["Grafana:AdminPassword"] = "grafana-admin-password",
         });
         using var client = app.CreateClient(PowerViewApplication.AdminKey);
 

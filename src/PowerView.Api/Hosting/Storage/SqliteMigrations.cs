@@ -1,8 +1,12 @@
 using Microsoft.Data.Sqlite;
 
-namespace PowerView.Api.Runs.Storage;
+namespace PowerView.Api.Hosting.Storage;
 
-/// <summary>Brings a SQLite file to the latest of its numbered migrations, recording the version in <c>PRAGMA user_version</c>.</summary>
+/// <summary>
+/// Brings a SQLite file to the latest of its numbered migrations, recording the version in <c>PRAGMA user_version</c>.
+/// Shared: every feature that keeps an embedded store (the run history, provisioning) migrates its own file with it.
+/// The version is the file's, so two features never share a file.
+/// </summary>
 internal static class SqliteMigrations
 {
     /// <returns>The version the file had before.</returns>
@@ -41,3 +45,6 @@ internal static class SqliteMigrations
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 }
+
+/// <param name="Version">1, 2, 3…: applied in this order, each once.</param>
+internal sealed record SchemaMigration(int Version, string Description, string Sql);

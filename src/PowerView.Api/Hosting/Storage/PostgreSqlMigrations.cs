@@ -1,11 +1,12 @@
 using System.Globalization;
 using Npgsql;
 
-namespace PowerView.Api.Runs.Storage;
+namespace PowerView.Api.Hosting.Storage;
 
 /// <summary>
 /// Brings a PostgreSQL schema to the latest of its numbered migrations, one transaction for all of them, recording
-/// each version applied in <c>&lt;schema&gt;.schema_migrations</c>. Written here rather than taken from a migration
+/// each version applied in <c>&lt;schema&gt;.schema_migrations</c>. Shared: each feature keeps its state in a schema of
+/// its own (the run history, provisioning) and migrates it with this. Written here rather than taken from a migration
 /// library: it is the SQLite runner's twin (same <see cref="SchemaMigration"/> list, same refusal of a newer schema),
 /// PostgreSQL's DDL is transactional, and the part a library would not give us is the one that matters with several
 /// instances: the advisory lock that makes them take turns.

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace PowerView.Api.Jobs;
+namespace PowerView.Api.Provisioning;
 
 /// <summary>
 /// Grafana's <c>/api/health</c> (anonymous in Grafana) when <c>Grafana:Url</c> is set. Grafana down only
