@@ -14,24 +14,26 @@ internal sealed class GrafanaOptionsValidation : IValidateOptions<GrafanaOptions
             errors.Add($"Grafana:Tenancy must be Organization or Team (got '{o.Tenancy}')");
         }
 
+        // One of the two without the other is one mistake: said once, whatever else needs the login.
+        var halfLogin = string.IsNullOrWhiteSpace(o.AdminUser) != string.IsNullOrEmpty(o.AdminPassword);
+        if (halfLogin)
+        {
+            errors.Add("Grafana:AdminUser and Grafana:AdminPassword go together: set both or neither");
+        }
+
         if (o.Enabled)
         {
             CheckUrl(o.Url, "Grafana:Url", errors);
-            if (tenancy == GrafanaTenancy.Organization && !o.HasAdminLogin)
+            if (tenancy == GrafanaTenancy.Organization && !o.HasAdminLogin && !halfLogin)
             {
                 errors.Add("Grafana:AdminUser and Grafana:AdminPassword are required when Grafana:Url is set in Organization tenancy "
                     + "(organizations and users need a server admin; a service-account token cannot create them)");
             }
 
-            if (tenancy == GrafanaTenancy.Team && !o.HasAdminLogin && string.IsNullOrWhiteSpace(o.Token))
+            if (tenancy == GrafanaTenancy.Team && !o.HasAdminLogin && !halfLogin && string.IsNullOrWhiteSpace(o.Token))
             {
                 errors.Add("Grafana:Token or Grafana:AdminUser and Grafana:AdminPassword are required when Grafana:Url is set in Team tenancy");
             }
-        }
-
-        if (string.IsNullOrWhiteSpace(o.AdminUser) != string.IsNullOrEmpty(o.AdminPassword))
-        {
-            errors.Add("Grafana:AdminUser and Grafana:AdminPassword go together: set both or neither");
         }
 
         if (o.InfluxUrl.Length > 0)

@@ -25,10 +25,14 @@ internal static class ComposeStack
     /// Runs Debian's docker-compose 1.29 <c>config</c> on the file with deploy/.env.example, in an environment
     /// without the example's variables (the shell's would override the file's), plus <paramref name="extra"/>.
     /// </summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(IReadOnlyDictionary<string, string>? extra = null)
+    public static Task<(int ExitCode, string Output, string Errors)> ConfigAsync(IReadOnlyDictionary<string, string>? extra = null) =>
+        ConfigAsync(EnvExample, extra);
+
+    /// <summary>The same with another env file (deploy/.env as the runbook fills it).</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(string envFile, IReadOnlyDictionary<string, string>? extra = null)
     {
         var compose = InstalledTools.Require("docker-compose", "docker-compose is not installed (apt-get install docker-compose: Debian 12's 1.29) — the compose file was not checked with it");
-        var start = new ProcessStartInfo(compose, ["--env-file", EnvExample, "-f", ComposeFile, "config"])
+        var start = new ProcessStartInfo(compose, ["--env-file", envFile, "-f", ComposeFile, "config"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -49,6 +53,35 @@ internal static class ComposeStack
         var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return (process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>
+    /// Runs docs/deployment.md's "Configure" block (the one starting <c>cp deploy/.env.example deploy/.env</c>) with bash
+    /// in <paramref name="root"/>, holding a copy of the example: what an operator's first step leaves behind.
+    /// </summary>
+    /// <returns>The block's output and errors (its closing grep prints any placeholder left).</returns>
+    public static async Task<(string Output, string Errors)> RunRunbookConfigureAsync(string root)
+    {
+        var bash = InstalledTools.Require("bash", "bash is not installed");
+        InstalledTools.Require("openssl", "openssl is not installed (apt-get install openssl) — the runbook's secret commands were not run");
+        var runbook = File.ReadAllText(RepositoryFiles.Path("docs/deployment.md"));
+        var block = System.Text.RegularExpressions.Regex.Match(runbook, @"```sh\n(cp deploy/\.env\.example deploy/\.env\n.*?)```",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(block.Success, "docs/deployment.md has no block starting with cp deploy/.env.example deploy/.env");
+
+        Directory.CreateDirectory(Path.Combine(root, "deploy"));
+        File.Copy(EnvExample, Path.Combine(root, "deploy", ".env.example"));
+        var start = new ProcessStartInfo(bash, ["-c", block.Groups[1].Value])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (await output, await errors);
     }
 
     public static JsonObject Service(JsonObject compose, string name) =>

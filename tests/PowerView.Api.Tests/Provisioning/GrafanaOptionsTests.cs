@@ -82,6 +82,14 @@ public sealed class GrafanaOptionsTests
     }
 
     [Fact]
+    public void AHalfLoginIsOneMistakeSaidOnce()
+    {
+        var result = Validate(new GrafanaOptions { Url = "http://grafana:3000", AdminUser = "admin" });
+
+        Assert.Equal(["Grafana:AdminUser and Grafana:AdminPassword go together: set both or neither"], result.Failures);
+    }
+
+    [Fact]
     public async Task AHostWithInvalidGrafanaSettingsDoesNotStart()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
