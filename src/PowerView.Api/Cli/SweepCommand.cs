@@ -16,12 +16,19 @@ internal static class SweepCommand
             var scanner = batch.Services.GetRequiredService<DataRootScanner>();
             var time = batch.Services.GetRequiredService<TimeProvider>();
             var options = batch.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            var access = batch.Services.GetRequiredService<DataFileAccess>();
             foreach (var file in scanner.FindWaitingFiles())
             {
-                if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options) is null)
+                // Probed the one way: a file that cannot be read is reported and the sweep goes on with the others.
+                var probe = FileReadiness.Check(access, file, time.GetUtcNow(), options);
+                if (probe.State == ProbeState.Ready)
                 {
                     var outcome = await batch.Pipeline.IngestAsync(file, RunTrigger.Sweep, cancellationToken);
                     batch.Report(file.RelativePath ?? file.FullPath, outcome, RunStatus.Skipped);
+                }
+                else if (probe.State is ProbeState.Unreadable or ProbeState.Refused)
+                {
+                    batch.Report(file.RelativePath ?? file.FullPath, IngestOutcome.NotADataFile(probe.Reason!));
                 }
             }
         }));

@@ -3,11 +3,14 @@ namespace PowerView.Api.Ingestion;
 /// <summary>
 /// Lists the device files waiting under the data root: exactly <c>company/campaign/device/*.tsv</c>,
 /// never inside <c>parsed/</c> or <c>error/</c>, never hidden or temporary names, never through a
-/// symbolic link. Sorted, so runs are reproducible.
+/// symbolic link, and only regular files with one name (<see cref="DataFileAccess.WhyRefused"/>: a FIFO, a
+/// link or a hard-linked file is never opened, and is listed by <see cref="StrandedFiles"/> instead). Sorted,
+/// so runs are reproducible. A folder that vanishes or cannot be listed while it is walked is passed over,
+/// never the end of the walk.
 /// </summary>
 internal sealed class DataRootScanner(DataLayout layout)
 {
-    private static readonly EnumerationOptions Options = new()
+    internal static readonly EnumerationOptions Options = new()
     {
         RecurseSubdirectories = false,
         IgnoreInaccessible = true,
@@ -29,11 +32,11 @@ internal sealed class DataRootScanner(DataLayout layout)
             {
                 foreach (var device in Children(campaign).Where(d => Path.GetFileName(d) is not (DataLayout.ParsedFolder or DataLayout.ErrorFolder)))
                 {
-                    var files = Directory.EnumerateFiles(device, "*.tsv", Options).Order(StringComparer.Ordinal);
-                    foreach (var path in files)
+                    foreach (var path in List(() => Directory.EnumerateFiles(device, "*.tsv", Options)))
                     {
                         if (DataLayout.TemporaryNameReason(Path.GetFileName(path)) is null
-                            && layout.TryResolveFile(path, out _) is { } file)
+                            && layout.TryResolveFile(path, out _) is { } file
+                            && DataFileAccess.WhyRefused(file) is null)
                         {
                             yield return file;
                         }
@@ -43,8 +46,19 @@ internal sealed class DataRootScanner(DataLayout layout)
         }
     }
 
-    private static IEnumerable<string> Children(string folder) =>
-        Directory.EnumerateDirectories(folder, "*", Options)
-            .Where(d => !Path.GetFileName(d).StartsWith('.'))
-            .Order(StringComparer.Ordinal);
+    private static IReadOnlyList<string> Children(string folder) =>
+        [.. List(() => Directory.EnumerateDirectories(folder, "*", Options)).Where(d => !Path.GetFileName(d).StartsWith('.'))];
+
+    /// <summary>The entries of one folder, sorted; none when it vanished or cannot be read meanwhile.</summary>
+    internal static IReadOnlyList<string> List(Func<IEnumerable<string>> entries)
+    {
+        try
+        {
+            return [.. entries().Order(StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using PowerView.Api.Configuration;
 
 namespace PowerView.Api.Ingestion;
 
@@ -11,31 +10,36 @@ namespace PowerView.Api.Ingestion;
 /// </summary>
 internal static class FileReadiness
 {
-    private const int Probe = 4096;
+    private const int ProbeBytes = 4096;
 
-    /// <returns>null when the file may be ingested now, else why it waits.</returns>
-    public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options) =>
-        WhyNotReady(path, now, options, out _);
-
-    /// <param name="readyAt">When the file becomes ready if it does not change again (null when it is gone or locked).</param>
-    public static string? WhyNotReady(string path, DateTimeOffset now, IngestionOptions options, out DateTimeOffset? readyAt)
+    /// <summary>
+    /// Opens the file the one way (<see cref="DataFileAccess.Open"/>, a shared lock: it fails while a run holds the file)
+    /// and applies the rule. Never throws for the file's sake: a file that cannot be read is a <see cref="ProbeState.Unreadable"/>
+    /// answer, so whoever probes many files (the sweep) goes on with the others.
+    /// </summary>
+    public static Probe Check(DataFileAccess access, DataFile file, DateTimeOffset now, IngestionOptions options)
     {
-        readyAt = null;
         try
         {
-            // FileShare.ReadWrite takes a shared lock: it fails while a run holds the file exclusively.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var why = WhyNotReady(stream, File.GetLastWriteTimeUtc(path), now, options, out var at);
-            readyAt = at;
-            return why;
+            using var opened = access.Open(file, exclusive: false);
+            var why = WhyNotReady(opened.Stream, opened.LastWriteUtc, now, options, out var at);
+            return why is null ? new Probe(ProbeState.Ready) : new Probe(ProbeState.NotReady, why, at);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileNotFoundException)
         {
-            return "the file is gone";
+            return new Probe(ProbeState.Gone, "the file is gone");
         }
-        catch (IOException)
+        catch (FileLockedException)
         {
-            return "the file is being processed";
+            return new Probe(ProbeState.Busy, "the file is being processed");
+        }
+        catch (DataFileRefusedException ex)
+        {
+            return new Probe(ProbeState.Refused, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new Probe(ProbeState.Unreadable, ex.Message);
         }
     }
 
@@ -73,13 +77,13 @@ internal static class FileReadiness
         }
 
         stream.Position = 0;
-        var head = new byte[(int)Math.Min(Probe, length)];
+        var head = new byte[(int)Math.Min(ProbeBytes, length)];
         stream.ReadExactly(head);
         var tail = head;
-        if (length > Probe)
+        if (length > ProbeBytes)
         {
-            tail = new byte[Probe];
-            stream.Seek(-Probe, SeekOrigin.End);
+            tail = new byte[ProbeBytes];
+            stream.Seek(-ProbeBytes, SeekOrigin.End);
             stream.ReadExactly(tail);
         }
 
@@ -103,4 +107,24 @@ internal static class FileReadiness
 
         return true;
     }
+}
+
+/// <summary>What a readiness probe found.</summary>
+/// <param name="ReadyAt">When a file that is not ready becomes ready if it does not change again.</param>
+internal sealed record Probe(ProbeState State, string? Reason = null, DateTimeOffset? ReadyAt = null);
+
+internal enum ProbeState
+{
+    Ready,
+    NotReady,
+    Gone,
+
+    /// <summary>A run holds it.</summary>
+    Busy,
+
+    /// <summary>Not a data file PowerView reads (a FIFO, a link, several names): it stays as it is.</summary>
+    Refused,
+
+    /// <summary>It could not be opened or read (permissions, I/O error).</summary>
+    Unreadable,
 }

@@ -13,9 +13,19 @@ internal sealed record IngestOutcome(IngestOutcomeKind Kind, RunRecord? Run = nu
     public static IngestOutcome Completed(RunRecord run) => new(IngestOutcomeKind.Completed, run);
 
     public static IngestOutcome NotADataFile(string problem) => new(IngestOutcomeKind.Invalid, Problem: problem);
+
+    /// <summary>The run ended but the run store refused it: the file is where it was, to be taken (and recorded) again.</summary>
+    public static IngestOutcome NotRecorded(string problem) => new(IngestOutcomeKind.NotRecorded, Problem: problem);
+
+    /// <summary>An earlier run of this very file could not move it: not ingested again until it can be moved.</summary>
+    public static IngestOutcome Stuck(string problem) => new(IngestOutcomeKind.Stuck, Problem: problem);
+
+    /// <summary>An earlier run of this very file could not move it; now it could.</summary>
+    public static IngestOutcome Settled(string movedTo) => new(IngestOutcomeKind.Settled, Problem: $"moved to {movedTo}, where its earlier run could not move it");
 }
 
-/// <summary>In JSON (the CLI's summary when there was no run): <c>completed</c>, <c>gone</c>, <c>busy</c>, <c>invalid</c>.</summary>
+/// <summary>In JSON (the CLI's summary when there was no run): <c>completed</c>, <c>gone</c>, <c>busy</c>, <c>invalid</c>,
+/// <c>notRecorded</c>, <c>stuck</c>, <c>settled</c>.</summary>
 [JsonConverter(typeof(WireNameConverter<IngestOutcomeKind>))]
 internal enum IngestOutcomeKind
 {
@@ -23,4 +33,7 @@ internal enum IngestOutcomeKind
     Gone,
     Busy,
     Invalid,
+    NotRecorded,
+    Stuck,
+    Settled,
 }

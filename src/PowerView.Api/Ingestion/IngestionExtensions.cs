@@ -23,6 +23,8 @@ internal static class IngestionExtensions
         services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidation>(IngestionOptions.SectionName);
         services.AddSingleton<LocalTimeZones>();
         services.AddSingleton<DataLayout>();
+        services.AddSingleton<DataFileAccess>();
+        services.AddSingleton<StuckFiles>();
         services.AddSingleton<DataRootScanner>();
         services.AddSingleton<StrandedFiles>();
         services.AddSingleton<FileSink>();
@@ -47,7 +49,8 @@ internal static class IngestionExtensions
 
     /// <summary>
     /// Creates the data root (SFTPGo may not have made it yet) and says where everything is: which sink the points go to,
-    /// with a warning in Production when it is the file sink (a forgotten Influx:Url would otherwise go unnoticed).
+    /// with a warning in Production when it is the file sink (a forgotten Influx:Url would otherwise go unnoticed). The
+    /// file sink's partial files of runs a killed process left are removed (their data files are ingested again in full).
     /// </summary>
     private sealed class DataRootInitializer(PowerViewPaths paths, ILineProtocolSink sink, IHostEnvironment environment, ILogger<DataRootInitializer> log) : IHostedService
     {
@@ -55,9 +58,14 @@ internal static class IngestionExtensions
         {
             Directory.CreateDirectory(paths.DataRoot);
             log.LogInformation("Data root {DataRoot}, state in {StateDir}, points to {Sink}", paths.DataRoot, paths.StateDir, sink.Description);
-            if (sink is FileSink && environment.IsProduction())
+            if (sink is FileSink files)
             {
-                log.LogWarning("Influx:Url is empty: the points go to {Sink}, not to InfluxDB", sink.Description);
+                if (environment.IsProduction())
+                {
+                    log.LogWarning("Influx:Url is empty: the points go to {Sink}, not to InfluxDB", sink.Description);
+                }
+
+                files.RemoveInterrupted();
             }
 
             return Task.CompletedTask;

@@ -6,8 +6,9 @@ namespace PowerView.Api.Ingestion;
 /// Files under the data root that will never be ingested as they are: too shallow or too deep for
 /// <c>&lt;company&gt;/&lt;campaign&gt;/&lt;device&gt;/&lt;file&gt;.tsv</c>, or not <c>.tsv</c>. An upload one level too shallow is answered
 /// <c>ignored</c> by the hook and would otherwise sit there unseen; these are counted in <c>/metrics</c> and listed by
-/// <c>/api/files/stranded</c>. Hidden and temporary names (uploads in flight), <c>parsed/</c> and <c>error/</c> are not
-/// stranded; symbolic links are not followed.
+/// <c>/api/files/stranded</c>. So are the device files PowerView refuses to open (<see cref="DataFileAccess"/>): a FIFO,
+/// a symbolic link or a file with several names (hard links) named <c>*.tsv</c>, which stay as they are. Hidden and
+/// temporary names (uploads in flight), <c>parsed/</c> and <c>error/</c> are not stranded; symbolic links are not followed.
 /// </summary>
 internal sealed class StrandedFiles(DataLayout layout)
 {
@@ -22,17 +23,44 @@ internal sealed class StrandedFiles(DataLayout layout)
         ReturnSpecialDirectories = false,
     };
 
+    /// <summary>Files are listed whatever they are (a link included: it is named, never followed).</summary>
+    private static readonly EnumerationOptions FileOptions = new()
+    {
+        RecurseSubdirectories = false,
+        IgnoreInaccessible = true,
+        AttributesToSkip = 0,
+        ReturnSpecialDirectories = false,
+    };
+
     public IEnumerable<StrandedFile> Find()
     {
         return Directory.Exists(layout.DataRoot) ? Walk(layout.DataRoot, 1) : [];
 
         IEnumerable<StrandedFile> Walk(string folder, int depth)
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*", Options).Order(StringComparer.Ordinal))
+            foreach (var file in DataRootScanner.List(() => Directory.EnumerateFiles(folder, "*", FileOptions)))
             {
                 var name = Path.GetFileName(file);
-                if (DataLayout.TemporaryNameReason(name) is not null || (depth == 4 && name.EndsWith(".tsv", StringComparison.Ordinal)))
+                if (DataLayout.TemporaryNameReason(name) is not null)
                 {
+                    continue;
+                }
+
+                if (depth == 4 && name.EndsWith(".tsv", StringComparison.Ordinal))
+                {
+                    // A device file: stranded only when it is not one PowerView opens.
+                    var refused = layout.TryResolveFile(file, out var problem) is { } data ? DataFileAccess.WhyRefused(data) : problem;
+                    if (refused is not null)
+                    {
+                        yield return Describe(file, depth, refused);
+                    }
+
+                    continue;
+                }
+
+                if (new FileInfo(file).LinkTarget is not null)
+                {
+                    yield return Describe(file, depth, "a symbolic link: links are never followed");
                     continue;
                 }
 
@@ -44,7 +72,7 @@ internal sealed class StrandedFiles(DataLayout layout)
                 yield break;
             }
 
-            foreach (var child in Directory.EnumerateDirectories(folder, "*", Options).Order(StringComparer.Ordinal))
+            foreach (var child in DataRootScanner.List(() => Directory.EnumerateDirectories(folder, "*", Options)))
             {
                 var name = Path.GetFileName(child);
                 if (name.StartsWith('.') || (depth == 4 && name is DataLayout.ParsedFolder or DataLayout.ErrorFolder))
@@ -60,15 +88,16 @@ internal sealed class StrandedFiles(DataLayout layout)
         }
     }
 
-    private StrandedFile Describe(string path, int depth)
+    private StrandedFile Describe(string path, int depth, string? refused = null)
     {
         var relative = Path.GetRelativePath(layout.DataRoot, path).Replace(Path.DirectorySeparatorChar, '/');
-        var reason = depth switch
+        var reason = refused ?? depth switch
         {
             < 4 => $"{depth} level(s) deep: a device file goes in <company>/<campaign>/<device>/",
             4 => "not a .tsv file",
             _ => $"{depth} levels deep: a device file goes directly in <company>/<campaign>/<device>/",
         };
+        // lstat: a link is described, not followed.
         var info = new FileInfo(path);
         return new StrandedFile(relative, depth > 1 ? relative.Split('/')[0] : null, reason,
             info.Exists ? info.Length : 0, info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) : null);

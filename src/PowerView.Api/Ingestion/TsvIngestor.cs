@@ -21,8 +21,10 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
     /// <param name="campaign">Campaign folder name (tag <c>campaign</c>).</param>
     /// <param name="deviceFolder">Device folder name, compared with the file's master serial number.</param>
     /// <param name="clockSettings">The zone of the file's company and campaign and the earliest valid time (<see cref="LocalTimeZones"/>).</param>
+    /// <param name="progress">What the sink has acknowledged so far: when a write fails half-way, the run still says what was written.</param>
     public async Task<FileIngestionResult> IngestAsync(
-        Stream stream, string campaign, string? deviceFolder, ClockSettings clockSettings, ChunkWriter write, CancellationToken cancellationToken)
+        Stream stream, string campaign, string? deviceFolder, ClockSettings clockSettings, ChunkWriter write, CancellationToken cancellationToken,
+        IngestProgress? progress = null)
     {
         using var file = TsvFile.Open(stream, formats);
         var warnings = new List<string>(file.Warnings);
@@ -41,6 +43,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
         using var spare = new LineProtocolChunk();
         var current = filling;
         Task sending = Task.CompletedTask;
+        RunCounters? sent = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -48,6 +51,9 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             if (current.Lines > 0)
             {
                 await sending;
+                // The previous chunk is acknowledged: the counters as they were when it was filled are what was written.
+                progress?.Acknowledge(sent);
+                sent = rows.Snapshot(channels.Count);
                 sending = write(current.Body, cancellationToken);
                 current = ReferenceEquals(current, filling) ? spare : filling;
                 current.Clear();
@@ -60,6 +66,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
         }
 
         await sending;
+        progress?.Acknowledge(sent);
         return rows.Complete(file, master, clock);
     }
 
@@ -188,6 +195,19 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             return true;
         }
 
+        /// <summary>The counters of the rows read so far (a chunk boundary: every row read is in a chunk).</summary>
+        public RunCounters Snapshot(int channelCount) => new()
+        {
+            LinesTotal = _lines,
+            RowsIngested = _rows,
+            InvalidTimestamps = _invalidTimestamps,
+            ClockNotSetRows = _clockNotSet,
+            InvalidValues = _invalidValues,
+            TruncatedLines = _truncated,
+            PointsWritten = _points,
+            ChannelCount = channelCount,
+        };
+
         public FileIngestionResult Complete(TsvFile file, string master, DeviceClock clock)
         {
             if (_clockNotSet > 0)
@@ -269,4 +289,25 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             return cell.Length > 40 ? text + "…" : text;
         }
     }
+}
+
+/// <summary>How far a run got with the sink, for a run that fails half-way (and the retries of every write).</summary>
+internal sealed class IngestProgress
+{
+    private int _writeRetries;
+
+    /// <summary>The counters of the rows whose points the sink acknowledged; null before the first chunk was.</summary>
+    public RunCounters? Written { get; private set; }
+
+    public int WriteRetries => _writeRetries;
+
+    public void Acknowledge(RunCounters? counters)
+    {
+        if (counters is not null)
+        {
+            Written = counters;
+        }
+    }
+
+    public void AddRetries(int retries) => Interlocked.Add(ref _writeRetries, retries);
 }

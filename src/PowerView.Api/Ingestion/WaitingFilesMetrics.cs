@@ -7,7 +7,7 @@ namespace PowerView.Api.Ingestion;
 /// The files waiting under the data root, computed when <c>/metrics</c> is scraped. The scan is cached a few seconds
 /// so that several scrapers cost one scan.
 /// </summary>
-internal sealed class WaitingFilesMetrics(DataRootScanner scanner, StrandedFiles stranded, TimeProvider time) : IMetricsCollector, IDisposable
+internal sealed class WaitingFilesMetrics(DataRootScanner scanner, StrandedFiles stranded, StuckFiles stuck, TimeProvider time) : IMetricsCollector, IDisposable
 {
     private static readonly TimeSpan ScanCacheFor = TimeSpan.FromSeconds(10);
 
@@ -20,19 +20,23 @@ internal sealed class WaitingFilesMetrics(DataRootScanner scanner, StrandedFiles
     private static readonly Gauge StrandedFiles = Metrics.CreateGauge(
         "powerview_stranded_files", "Files of the data root that will never be ingested where they are (wrong depth, not .tsv): /api/files/stranded lists them.");
 
+    private static readonly Gauge StuckFileCount = Metrics.CreateGauge(
+        "powerview_stuck_files", "Files whose run could not move them to parsed/ or error/, not ingested again until they can be moved: /api/files/stuck lists them.");
+
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private DateTimeOffset _scannedAt = DateTimeOffset.MinValue;
-    private (int Count, DateTimeOffset? Oldest, int Stranded) _scan;
+    private (int Count, DateTimeOffset? Oldest, int Stranded, int Stuck) _scan;
 
     public async Task CollectAsync(CancellationToken cancellationToken)
     {
-        var (count, oldest, strandedCount) = await ScanAsync(cancellationToken);
+        var (count, oldest, strandedCount, stuckCount) = await ScanAsync(cancellationToken);
         WaitingFiles.Set(count);
         OldestWaitingFile.Set(oldest is { } at ? Math.Max(0, (time.GetUtcNow() - at).TotalSeconds) : 0);
         StrandedFiles.Set(strandedCount);
+        StuckFileCount.Set(stuckCount);
     }
 
-    private async Task<(int Count, DateTimeOffset? Oldest, int Stranded)> ScanAsync(CancellationToken cancellationToken)
+    private async Task<(int Count, DateTimeOffset? Oldest, int Stranded, int Stuck)> ScanAsync(CancellationToken cancellationToken)
     {
         await _scanGate.WaitAsync(cancellationToken);
         try
@@ -52,14 +56,15 @@ internal sealed class WaitingFilesMetrics(DataRootScanner scanner, StrandedFiles
         }
     }
 
-    private (int Count, DateTimeOffset? Oldest, int Stranded) Scan()
+    private (int Count, DateTimeOffset? Oldest, int Stranded, int Stuck) Scan()
     {
         var count = 0;
         DateTimeOffset? oldest = null;
         foreach (var file in scanner.FindWaitingFiles())
         {
             var info = new FileInfo(file.FullPath);
-            if (!info.Exists)
+            // A stuck file was ingested; it waits for its move only, and is counted as stuck.
+            if (!info.Exists || stuck.Find(file) is not null)
             {
                 continue;
             }
@@ -72,7 +77,7 @@ internal sealed class WaitingFilesMetrics(DataRootScanner scanner, StrandedFiles
             }
         }
 
-        return (count, oldest, stranded.Find().Count());
+        return (count, oldest, stranded.Find().Count(), stuck.All().Count);
     }
 
     public void Dispose() => _scanGate.Dispose();

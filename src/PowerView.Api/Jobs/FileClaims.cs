@@ -33,9 +33,10 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
     /// <summary>Queues the ingestion of a file unless a job already has it.</summary>
     /// <param name="relativePath">The file's path relative to the data root (the job's argument and the claim's name).</param>
     /// <param name="fullPath">Where it is: checked again once the claim is ours, since waiting for the lock can take a while.</param>
+    /// <param name="fileSize">The size the upload event said, checked by the run (a file of another size is still being written).</param>
     /// <returns>null when the file was gone by then.</returns>
     /// <exception cref="TimeoutException">Another request held the file's lock for too long.</exception>
-    public QueueAnswer? QueueIngestion(string relativePath, string fullPath, RunTrigger trigger)
+    public QueueAnswer? QueueIngestion(string relativePath, string fullPath, RunTrigger trigger, long? fileSize = null)
     {
         var key = Key(relativePath);
         using var connection = storage.GetConnection();
@@ -67,7 +68,7 @@ internal sealed class FileClaims(JobStorage storage, IBackgroundJobClient jobs)
                 return null;
             }
 
-            var jobId = jobs.Create(IngestFileJob.For(relativePath, trigger), new EnqueuedState(JobQueues.Ingest));
+            var jobId = jobs.Create(IngestFileJob.For(relativePath, trigger, fileSize), new EnqueuedState(JobQueues.Ingest));
             using var transaction = connection.CreateWriteTransaction();
             transaction.SetRangeInHash(key, [new KeyValuePair<string, string>(JobField, jobId)]);
             if (transaction is JobStorageTransaction expiring)

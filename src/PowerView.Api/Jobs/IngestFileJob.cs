@@ -26,17 +26,26 @@ internal sealed class IngestFileJob(
     TimeProvider time,
     ILogger<IngestFileJob> log)
 {
-    private static readonly System.Reflection.MethodInfo Run = typeof(IngestFileJob).GetMethod(nameof(RunAsync))!;
+    private static readonly System.Reflection.MethodInfo Run = typeof(IngestFileJob).GetMethod(nameof(RunAsync),
+        [typeof(string), typeof(RunTrigger), typeof(long?), typeof(PerformContext), typeof(CancellationToken)])!;
 
     /// <summary>The job for a file, built directly: <c>Job.FromExpression</c> would evaluate a lambda on every hook call.</summary>
-    public static Job For(string relativePath, RunTrigger trigger) =>
-        new(typeof(IngestFileJob), Run, relativePath, trigger, null, CancellationToken.None);
+    /// <param name="fileSize">The upload event's <c>file_size</c> (null from the sweep).</param>
+    public static Job For(string relativePath, RunTrigger trigger, long? fileSize = null) =>
+        new(typeof(IngestFileJob), Run, relativePath, trigger, fileSize, null, CancellationToken.None);
+
+    /// <summary>Jobs queued by an earlier release (no size argument) still find their method in a shared job storage.</summary>
+    [Queue(JobQueues.Ingest)]
+    [ReleaseFileClaim]
+    [DisplayName("Ingest {0} ({1})")]
+    public Task RunAsync(string relativePath, RunTrigger trigger, PerformContext? context, CancellationToken cancellationToken) =>
+        RunAsync(relativePath, trigger, null, context, cancellationToken);
 
     [Queue(JobQueues.Ingest)]
     [ReleaseFileClaim]
     [NoteInterruptedTry]
     [DisplayName("Ingest {0} ({1})")]
-    public async Task RunAsync(string relativePath, RunTrigger trigger, PerformContext? context, CancellationToken cancellationToken)
+    public async Task RunAsync(string relativePath, RunTrigger trigger, long? fileSize, PerformContext? context, CancellationToken cancellationToken)
     {
         var retry = context?.GetJobParameter<int>("RetryCount") ?? 0;
         var started = time.GetUtcNow();
@@ -47,7 +56,19 @@ internal sealed class IngestFileJob(
         }
 
         var outcome = await priority.RunAsync(
-            () => pipeline.IngestAsync(relativePath, retry > 0 || interrupted is not null ? RunTrigger.Retry : trigger, cancellationToken), cancellationToken);
+            () => pipeline.IngestAsync(relativePath, retry > 0 || interrupted is not null ? RunTrigger.Retry : trigger, cancellationToken, fileSize), cancellationToken);
+        var lastTry = retry >= jobs.Value.RetryDelays.Count;
+        if (outcome.Kind == IngestOutcomeKind.NotRecorded)
+        {
+            // The run store refused the run and the file is back in its place: tried again like a deferred run.
+            if (context is not null && lastTry)
+            {
+                claims.Release(relativePath, context.BackgroundJob.Id);
+            }
+
+            throw new IngestDeferredException($"{relativePath} not recorded (try {retry + 1}{(lastTry ? ", the last" : "")}): {outcome.Problem}");
+        }
+
         if (outcome.Run is not { } run)
         {
             log.LogInformation("No run for {File}: {Reason}", relativePath, outcome.Problem);
@@ -55,7 +76,6 @@ internal sealed class IngestFileJob(
         }
 
         // The file is settled (moved away), or this was the last try: let the next event or sweep have it now.
-        var lastTry = retry >= jobs.Value.RetryDelays.Count;
         if (context is not null && (run.Status != RunStatus.Deferred || lastTry))
         {
             claims.Release(relativePath, context.BackgroundJob.Id);

@@ -11,9 +11,13 @@ namespace PowerView.Api.Jobs;
 /// Contract §5's safety net: queues every waiting <c>.tsv</c> file that is ready (settled, or past the grace
 /// period when it looks incomplete). Files already claimed by a job are skipped (<c>duplicate</c>). The files
 /// on disk are the durable queue: whatever the in-memory job storage forgot in a restart is found again here.
+/// A file is only ever one file: one that cannot be read, is not a regular file or is stuck (its run could not
+/// move it: only the move is tried again) is counted and passed over, and the sweep goes on with the others.
 /// </summary>
 internal sealed class Sweeper(
     DataRootScanner scanner,
+    DataFileAccess access,
+    StuckFiles stuck,
     FileClaims claims,
     JobStorage storage,
     IOptions<IngestionOptions> options,
@@ -66,7 +70,7 @@ internal sealed class Sweeper(
     public SweepSummary Sweep(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        int found = 0, queued = 0, duplicate = 0, waiting = 0, busy = 0;
+        int found = 0, queued = 0, duplicate = 0, waiting = 0, busy = 0, unreadable = 0, refused = 0, stuckFiles = 0;
         DateTimeOffset? nextReady = null;
         foreach (var file in scanner.FindWaitingFiles())
         {
@@ -74,16 +78,42 @@ internal sealed class Sweeper(
             found++;
             try
             {
-                if (FileReadiness.WhyNotReady(file.FullPath, time.GetUtcNow(), options.Value, out var readyAt) is { } why)
+                if (stuck.Find(file) is { } marker)
                 {
-                    waiting++;
-                    if (readyAt is { } at && (nextReady is null || at < nextReady))
+                    if (stuck.TrySettle(file, marker, out var problem) is null)
                     {
-                        nextReady = at;
+                        stuckFiles++;
+                        log.LogDebug("Sweep leaves {File}: still not movable ({Problem})", file.RelativePath, problem);
                     }
 
-                    log.LogDebug("Sweep leaves {File}: {Reason}", file.RelativePath, why);
                     continue;
+                }
+
+                var probe = FileReadiness.Check(access, file, time.GetUtcNow(), options.Value);
+                switch (probe.State)
+                {
+                    case ProbeState.NotReady:
+                        waiting++;
+                        if (probe.ReadyAt is { } at && (nextReady is null || at < nextReady))
+                        {
+                            nextReady = at;
+                        }
+
+                        log.LogDebug("Sweep leaves {File}: {Reason}", file.RelativePath, probe.Reason);
+                        continue;
+                    case ProbeState.Gone or ProbeState.Busy:
+                        // A run holds the file's exclusive lock (it is being ingested), or it moved meanwhile: the next sweep sees.
+                        busy++;
+                        log.LogDebug("Sweep skips {File}: {Problem}", file.RelativePath, probe.Reason);
+                        continue;
+                    case ProbeState.Refused:
+                        refused++;
+                        log.LogWarning("Sweep leaves {File}: {Problem}", file.RelativePath, probe.Reason);
+                        continue;
+                    case ProbeState.Unreadable:
+                        unreadable++;
+                        log.LogWarning("Sweep cannot read {File}: {Problem}", file.RelativePath, probe.Reason);
+                        continue;
                 }
 
                 switch (claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Sweep)?.IsNew)
@@ -104,25 +134,23 @@ internal sealed class Sweeper(
                 // Someone is queueing this very file right now: it is taken care of.
                 duplicate++;
             }
-            catch (IOException ex)
-            {
-                // A run holds the file's exclusive lock (it is being ingested), or it vanished or became
-                // unreadable while we looked: the next sweep sees.
-                busy++;
-                log.LogDebug("Sweep skips {File}: {Problem}", file.RelativePath, ex.Message);
-            }
         }
 
-        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, busy, clock.ElapsedMilliseconds, nextReady);
+        var summary = new SweepSummary(Interlocked.Increment(ref _count), found, queued, duplicate, waiting, busy, clock.ElapsedMilliseconds, nextReady,
+            unreadable, refused, stuckFiles);
         log.Log(queued > 0 ? LogLevel.Information : LogLevel.Debug,
-            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet (the first at {NextReadyAt}), {Busy} locked or unreadable, in {DurationMs} ms",
-            summary.Number, found, queued, duplicate, waiting, nextReady, busy, summary.DurationMs);
+            "Sweep {Number}: {Found} waiting files, {Queued} queued, {Duplicate} already queued, {NotReady} not ready yet (the first at {NextReadyAt}), {Busy} locked, {Unreadable} unreadable, {Refused} refused, {Stuck} stuck (not movable), in {DurationMs} ms",
+            summary.Number, found, queued, duplicate, waiting, nextReady, busy, unreadable, refused, stuckFiles, summary.DurationMs);
         return summary;
     }
 }
 
 /// <param name="NextReadyAt">When the first file that is not ready yet will be (if it does not change again).</param>
-internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Busy, long DurationMs, DateTimeOffset? NextReadyAt = null);
+/// <param name="Unreadable">Files that could not be opened or read (permissions, I/O errors): left, logged.</param>
+/// <param name="Refused">Files that turned out not to be regular files with one name in their place: left, logged.</param>
+/// <param name="Stuck">Files whose run could not move them, and that still cannot be moved: left, never ingested again.</param>
+internal sealed record SweepSummary(int Number, int Found, int Queued, int Duplicate, int NotReady, int Busy, long DurationMs, DateTimeOffset? NextReadyAt = null,
+    int Unreadable = 0, int Refused = 0, int Stuck = 0);
 
 /// <summary>
 /// Runs the sweep at start-up and then every <c>Ingestion:SweepIntervalSeconds</c> (on the injected clock,

@@ -33,6 +33,9 @@ internal record RunCounters
     [Description("Channels (value columns) of the file.")]
     public int ChannelCount { get; init; }
 
+    [Description("Write requests the sink was sent again (InfluxDB busy or unreachable: 429, 5xx, network) during the run, whatever its outcome; 0 when every write was accepted at once.")]
+    public int WriteRetries { get; init; }
+
     /// <remarks>
     /// Clock-not-set rows count here too: like the others they gave no point, and so
     /// <c>linesTotal = rowsIngested + linesIgnored</c> holds for every run.

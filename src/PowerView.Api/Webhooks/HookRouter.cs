@@ -8,7 +8,7 @@ namespace PowerView.Api.Webhooks;
 /// a mkdir of <c>&lt;company&gt;</c> or <c>&lt;company&gt;/&lt;campaign&gt;</c> is provisioned, everything else is ignored
 /// with its reason. Only a body that cannot be understood or a path outside the root is refused.
 /// </summary>
-internal sealed class HookRouter(DataLayout layout, HookPaths paths)
+internal sealed class HookRouter(DataLayout layout, HookPaths paths, StuckFiles stuck)
 {
     public HookDecision Route(SftpGoEvent e)
     {
@@ -33,7 +33,7 @@ internal sealed class HookRouter(DataLayout layout, HookPaths paths)
 
         return e.Status switch
         {
-            1 => File(relative),
+            1 => File(relative, e.FileSize),
             2 => new HookDecision.Ignore("the upload failed (status 2); a file completed later is taken by the sweep", relative),
             3 => new HookDecision.Ignore("the upload exceeded the quota (status 3)", relative),
             null => new HookDecision.Ignore("the event has no 'status', so a complete upload cannot be told from a failed one; the sweep takes the file once it has settled", relative),
@@ -48,12 +48,13 @@ internal sealed class HookRouter(DataLayout layout, HookPaths paths)
             return new HookDecision.Reject(problem!);
         }
 
+        // A rename's file_size is the file's size too (SFTPGo stats the target); checked the same way.
         return e.Status is null or 1
-            ? File(relative)
+            ? File(relative, e.FileSize)
             : new HookDecision.Ignore($"the {action} failed (status {e.Status})", relative);
     }
 
-    private HookDecision File(string relative)
+    private HookDecision File(string relative, long? fileSize)
     {
         var name = relative[(relative.LastIndexOf('/') + 1)..];
         if (DataLayout.TemporaryNameReason(name) is { } temporary)
@@ -66,9 +67,24 @@ internal sealed class HookRouter(DataLayout layout, HookPaths paths)
             return new HookDecision.Ignore(problem!, relative);
         }
 
-        return System.IO.File.Exists(file.FullPath)
-            ? new HookDecision.Ingest(file)
-            : new HookDecision.Ignore("the file is no longer there (already processed, renamed or removed)", relative);
+        if (!System.IO.File.Exists(file.FullPath))
+        {
+            return new HookDecision.Ignore("the file is no longer there (already processed, renamed or removed)", relative);
+        }
+
+        // Never opened: a FIFO, a link or a file with several names stays as it is (listed by /api/files/stranded).
+        if (DataFileAccess.WhyRefused(file) is { } refused)
+        {
+            return new HookDecision.Ignore(refused, relative);
+        }
+
+        if (stuck.Find(file) is { } marker)
+        {
+            return new HookDecision.Ignore(
+                $"its run {marker.RunId} could not move it to {marker.Folder}/ ({marker.Reason}): it is not ingested again until it can be moved (the sweep tries)", relative);
+        }
+
+        return new HookDecision.Ingest(file, fileSize is > 0 ? fileSize : null);
     }
 
     private HookDecision Mkdir(SftpGoEvent e)
@@ -97,7 +113,8 @@ internal sealed class HookRouter(DataLayout layout, HookPaths paths)
 /// <summary>The outcome of routing one event.</summary>
 internal abstract record HookDecision
 {
-    public sealed record Ingest(DataFile File) : HookDecision;
+    /// <param name="FileSize">The size the event said the file has (SFTPGo's <c>file_size</c>), checked by the run.</param>
+    public sealed record Ingest(DataFile File, long? FileSize = null) : HookDecision;
 
     public sealed record Provision(string Company, string? Campaign, string Path) : HookDecision;
 

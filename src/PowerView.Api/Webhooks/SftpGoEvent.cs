@@ -63,7 +63,8 @@ internal sealed record SftpGoEvent
         Path = "company1/campaign1/02001171/T302_251012_031720.tsv",
         VirtualPath = "/campaign1/02001171/T302_251012_031720.tsv",
         Status = 1,
-        FileSize = 58839,
+        // The size of that sample (tests/…/samples/company1/T302_251012_031720.tsv): the run compares it with the file.
+        FileSize = 26711,
         Timestamp = 1784628930123456789,
         SessionId = "SFTP_5c0b6f0e3d_1",
         Protocol = "SFTP",

@@ -70,7 +70,7 @@ internal static class WebhookEndpoints
                 loggers.CreateLogger(typeof(WebhookEndpoints)).LogWarning("Hook event {Action} refused: {Problem}", e.Action, reject.Problem);
                 return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Path refused", detail: reject.Problem);
             case HookDecision.Ingest ingest:
-                answer = QueueIngestion(claims, ingest.File);
+                answer = QueueIngestion(claims, ingest.File, ingest.FileSize);
                 break;
             case HookDecision.Provision provision:
                 answer = QueueProvisioning(provisioning, provision);
@@ -87,11 +87,11 @@ internal static class WebhookEndpoints
         return TypedResults.Ok(answer);
     }
 
-    private static HookAnswer QueueIngestion(FileClaims claims, DataFile file)
+    private static HookAnswer QueueIngestion(FileClaims claims, DataFile file, long? fileSize)
     {
         try
         {
-            return claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Hook) switch
+            return claims.QueueIngestion(file.RelativePath!, file.FullPath, RunTrigger.Hook, fileSize) switch
             {
                 null => new HookAnswer(HookStatus.Ignored, Reason: "the file is no longer there (already processed, renamed or removed)", Path: file.RelativePath),
                 { IsNew: false } d => new HookAnswer(HookStatus.Duplicate, d.JobId, "a job for this file is already queued or running", file.RelativePath),

@@ -51,7 +51,7 @@ public sealed class OpenApiTests
         Assert.Equal(
         [
             "GET /alive", "GET /api/campaigns", "GET /api/campaigns/{company}/{campaign}", "GET /api/companies", "GET /api/companies/{company}",
-            "GET /api/companies/{company}/users", "GET /api/errors", "GET /api/files/stranded", "GET /api/runs",
+            "GET /api/companies/{company}/users", "GET /api/errors", "GET /api/files/stranded", "GET /api/files/stuck", "GET /api/runs",
             "GET /api/runs/{id}", "GET /api/stats/daily", "GET /health", "GET /metrics", "POST /api/companies/{company}/users", "POST /hooks/sftpgo",
         ], operations);
         var schemas = document.GetProperty("components").GetProperty("schemas");

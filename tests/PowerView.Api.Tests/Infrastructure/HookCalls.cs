@@ -12,13 +12,14 @@ namespace PowerView.Api.Tests.Infrastructure;
 /// <summary>SFTPGo's legacy action bodies (field names and shapes as SFTPGo v2.7 sends them) and the calls around them.</summary>
 internal static class HookCalls
 {
-    public static JsonObject Upload(string path, int? status = 1, string username = "acme") => new()
+    /// <param name="fileSize">SFTPGo's <c>file_size</c>: by default the size of the file at <paramref name="path"/> (what SFTPGo wrote), else 48213.</param>
+    public static JsonObject Upload(string path, int? status = 1, string username = "acme", long? fileSize = null) => new()
     {
         ["action"] = "upload",
         ["username"] = username,
         ["path"] = path,
         ["virtual_path"] = "/" + string.Join('/', path.Split('/').TakeLast(3)),
-        ["file_size"] = 48213,
+        ["file_size"] = fileSize ?? (File.Exists(path) ? new FileInfo(path).Length : 48213),
         ["fs_provider"] = 0,
         ["status"] = status,
         ["protocol"] = "SFTP",

@@ -220,7 +220,7 @@ public sealed class PipelineTests
 
         public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task WriteAsync(SinkTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        public Task<int> WriteAsync(SinkTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
             throw new SinkUnavailableException("InfluxDB unavailable: network error: connection refused");
 
         public Task<SinkHealth> CheckHealthAsync(CancellationToken cancellationToken) => Task.FromResult(new SinkHealth(false, Description));
@@ -232,7 +232,7 @@ public sealed class PipelineTests
 
         public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task WriteAsync(SinkTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        public Task<int> WriteAsync(SinkTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
             throw new SinkRejectedException(401, "InfluxDB refused: HTTP 401 unauthorized access");
 
         public Task<SinkHealth> CheckHealthAsync(CancellationToken cancellationToken) => Task.FromResult(new SinkHealth(false, Description));

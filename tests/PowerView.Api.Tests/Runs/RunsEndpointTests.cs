@@ -12,7 +12,7 @@ public abstract class RunsEndpointTests(RunStoreKind store)
     [
         "id", "kind", "trigger", "status", "company", "campaign", "deviceMasterSn", "fileName", "startedAt", "finishedAt",
         "durationMs", "attempt", "format", "linesTotal", "linesIgnored", "invalidTimestamps", "clockNotSetRows", "invalidValues", "truncatedLines",
-        "pointsWritten", "timeStart", "timeEnd", "error", "movedTo", "step", "message", "rowsIngested", "channelCount",
+        "pointsWritten", "timeStart", "timeEnd", "error", "movedTo", "step", "message", "rowsIngested", "channelCount", "writeRetries",
     ];
 
     [Fact]

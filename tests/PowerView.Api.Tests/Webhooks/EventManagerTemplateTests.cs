@@ -24,7 +24,7 @@ public sealed class EventManagerTemplateTests
         {
             ["Event"] = "upload", ["Name"] = "acme", ["FsPath"] = path, ["FsTargetPath"] = "",
             ["VirtualPath"] = "/site1/02000800/T302_251012_031720.tsv", ["VirtualTargetPath"] = "",
-            ["Status"] = "1", ["FileSize"] = "58839", ["Timestamp"] = "1784628930123456789", ["Elapsed"] = "142",
+            ["Status"] = "1", ["FileSize"] = new FileInfo(path).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Timestamp"] = "1784628930123456789", ["Elapsed"] = "142",
             ["Protocol"] = "SFTP", ["IP"] = "172.20.0.1", ["Role"] = "", ["UID"] = "hQ3vX9kz2LmWcTq8Ry4bNe",
         });
         Assert.DoesNotContain("{{", body, StringComparison.Ordinal);

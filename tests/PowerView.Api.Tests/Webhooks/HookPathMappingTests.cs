@@ -17,7 +17,7 @@ public sealed class HookPathMappingTests
         using var client = await app.StartAsync();
         var path = folder.PlaceSample(Sample);
 
-        var (code, answer) = await HookCalls.PostAsync(client, HookCalls.Upload("/srv/sftpgo/data/acme/site1/02000800/T302_251012_031720.tsv"));
+        var (code, answer) = await HookCalls.PostAsync(client, HookCalls.Upload("/srv/sftpgo/data/acme/site1/02000800/T302_251012_031720.tsv", fileSize: new FileInfo(path).Length));
         var run = await app.WaitForRunAsync(r => r.FileName == "T302_251012_031720.tsv");
 
         Assert.Equal(HttpStatusCode.OK, code);
@@ -53,7 +53,7 @@ public sealed class HookPathMappingTests
         await using var app = new PowerViewApplication(folder, new Dictionary<string, string?> { ["Hooks:UseVirtualPath"] = "true" });
         using var client = await app.StartAsync();
         var path = folder.PlaceSample(Sample);
-        var upload = HookCalls.Upload("/somewhere/SFTPGo/only/knows.tsv");
+        var upload = HookCalls.Upload("/somewhere/SFTPGo/only/knows.tsv", fileSize: new FileInfo(path).Length);
         upload["virtual_path"] = "/site1/02000800/T302_251012_031720.tsv";
 
         var (code, answer) = await HookCalls.PostAsync(client, upload);

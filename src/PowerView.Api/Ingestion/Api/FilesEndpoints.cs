@@ -19,7 +19,22 @@ internal static class FilesEndpoints
             .WithDescription("Files of the data root at the wrong depth for <company>/<campaign>/<device>/<file>.tsv, or not .tsv, with the reason "
                 + "(at most 1000). Uploads in flight (hidden and temporary names), parsed/ and error/ are not listed. A company key sees its company's.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        app.MapGet("/api/files/stuck", ListStuck)
+            .RequireAuthorization(ApiKeys.ReaderPolicy)
+            .WithTags("Files").WithName("ListStuckFiles")
+            .WithSummary("Files whose run could not move them to parsed/ or error/")
+            .WithDescription("A file whose run ended (its points written, or refused) but that could not be moved (a link or a file named like the folder, "
+                + "a folder that is not writable) is not ingested again while it is the same file; the sweep tries the move again and it leaves this list "
+                + "once moved. Oldest first, with the run and the reason. A company key sees its company's.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
+    }
+
+    public static async Task<Ok<IReadOnlyList<StuckFile>>> ListStuck(ClaimsPrincipal user, StuckFiles files, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        var listed = await Task.Run(() => files.All().Where(f => caller.CanSee(f.Company)).Take(MaxListed).ToList(), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<StuckFile>>(listed);
     }
 
     public static async Task<Ok<IReadOnlyList<StrandedFile>>> ListStranded(ClaimsPrincipal user, StrandedFiles files, CancellationToken cancellationToken)

@@ -96,7 +96,7 @@ internal sealed class InfluxSink : ILineProtocolSink, IDisposable
         }, CancellationToken.None);
     }
 
-    public Task WriteAsync(SinkTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(SinkTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         // The body already is line protocol: sent as one record, untouched (PointData would re-escape and drop values).
         var text = Encoding.UTF8.GetString(body.Span);
@@ -129,14 +129,15 @@ internal sealed class InfluxSink : ILineProtocolSink, IDisposable
         }
     }
 
-    private async Task WithRetryAsync(string what, Func<CancellationToken, Task> action, CancellationToken cancellationToken)
+    /// <returns>How many times the action was tried again before it succeeded.</returns>
+    private async Task<int> WithRetryAsync(string what, Func<CancellationToken, Task> action, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await action(cancellationToken);
-                return;
+                return attempt - 1;
             }
             catch (HttpException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -147,7 +148,7 @@ internal sealed class InfluxSink : ILineProtocolSink, IDisposable
 
                 if (attempt >= _options.MaxAttempts)
                 {
-                    throw new SinkUnavailableException($"InfluxDB unavailable, could not {what} after {attempt} tries: {Describe(ex)}", ex);
+                    throw new SinkUnavailableException($"InfluxDB unavailable, could not {what} after {attempt} tries: {Describe(ex)}", ex, attempt - 1);
                 }
 
                 var delay = ex.RetryAfter is > 0 ? TimeSpan.FromSeconds(Math.Min(ex.RetryAfter.Value, 60)) : Backoff(attempt);

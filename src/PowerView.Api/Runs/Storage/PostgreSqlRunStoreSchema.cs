@@ -23,6 +23,7 @@ internal static class PostgreSqlRunStoreSchema
     [
         new(1, "runs with their reports; campaign, device and daily summaries", V1),
         new(2, "runs.clock_not_set_rows (rows whose device clock was not set)", V2),
+        new(3, "runs.write_retries (write requests sent again during the run)", V3),
     ];
 
     // SQLite's version 1 in PostgreSQL types: times are timestamptz, counters bigint, enums their wire names (text),
@@ -84,5 +85,10 @@ internal static class PostgreSqlRunStoreSchema
     // where the column was added by hand, or by a branch that numbered it differently, still migrates.
     private const string V2 = """
         ALTER TABLE runs ADD COLUMN IF NOT EXISTS clock_not_set_rows bigint NOT NULL DEFAULT 0;
+        """;
+
+    // SQLite's version 3: the write requests a run sent again (RunCounters.WriteRetries).
+    private const string V3 = """
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS write_retries bigint NOT NULL DEFAULT 0;
         """;
 }

@@ -37,6 +37,7 @@ internal static class RunColumns
         ("truncated_lines", r => r.Counters.TruncatedLines),
         ("points_written", r => r.Counters.PointsWritten),
         ("channel_count", r => r.Counters.ChannelCount),
+        ("write_retries", r => r.Counters.WriteRetries),
         ("time_start", r => r.TimeStart),
         ("time_end", r => r.TimeEnd),
         ("error", r => r.Error),

@@ -107,7 +107,7 @@ internal sealed partial class SqliteRunStore
             device_master_sn AS DeviceMasterSn, file_name AS FileName, started_at AS StartedAt, finished_at AS FinishedAt,
             duration_ms AS DurationMs, attempt AS Attempt, format AS Format, lines_total AS LinesTotal, rows_ingested AS RowsIngested,
             invalid_timestamps AS InvalidTimestamps, clock_not_set_rows AS ClockNotSetRows, invalid_values AS InvalidValues, truncated_lines AS TruncatedLines,
-            points_written AS PointsWritten, channel_count AS ChannelCount, time_start AS TimeStart, time_end AS TimeEnd,
+            points_written AS PointsWritten, channel_count AS ChannelCount, write_retries AS WriteRetries, time_start AS TimeStart, time_end AS TimeEnd,
             error AS Error, moved_to AS MovedTo, step AS Step, message AS Message
         """;
 

@@ -13,7 +13,13 @@ internal static class SqliteRunStoreSchema
     [
         new(1, "runs with their reports; campaign, device and daily summaries", V1),
         new(2, "runs.clock_not_set_rows (rows dated before Ingestion:EarliestValidTime)", V2),
+        new(3, "runs.write_retries (write requests sent again during the run)", V3),
     ];
+
+    // Earlier runs did not count them: 0 is what they knew.
+    private const string V3 = """
+        ALTER TABLE runs ADD COLUMN write_retries INTEGER NOT NULL DEFAULT 0;
+        """;
 
     // Earlier runs had no such rows counted: 0 is what they reported.
     private const string V2 = """

@@ -47,7 +47,7 @@ public sealed class InfluxSinkTests : IAsyncLifetime
         return sink;
     }
 
-    private static Task WriteAsync(InfluxSink sink, string bucket = "acme", string body = Line) =>
+    private static Task<int> WriteAsync(InfluxSink sink, string bucket = "acme", string body = Line) =>
         sink.WriteAsync(new SinkTarget(bucket, "stream"), Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
 
     private List<RecordedRequest> Writes => _influx.Requests.Where(r => r.IsWrite).ToList();
