@@ -119,7 +119,8 @@ static async Task<(TimeSpan Elapsed, double[] LatenciesMs, Dictionary<string, in
             var body = JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["action"] = "upload", ["username"] = company, ["path"] = path, ["virtual_path"] = "/" + FileOf(company, i)[(company.Length + 1)..],
-                ["file_size"] = 7000, ["fs_provider"] = 0, ["status"] = status, ["protocol"] = "SFTP", ["ip"] = "127.0.0.1",
+                // The real size: the service skips a file whose size differs from its event's (still being written).
+                ["file_size"] = new FileInfo(path) is { Exists: true } file ? file.Length : 7000, ["fs_provider"] = 0, ["status"] = status, ["protocol"] = "SFTP", ["ip"] = "127.0.0.1",
                 ["session_id"] = "SFTP_bench_1", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000, ["elapsed"] = 5,
             });
             var started = Stopwatch.GetTimestamp();
