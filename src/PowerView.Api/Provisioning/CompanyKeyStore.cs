@@ -19,7 +19,7 @@ internal sealed class CompanyKeyStore(IProvisioningStore store, TimeProvider tim
     private static readonly TimeSpan MissRefresh = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile Snapshot? _snapshot;
+    private volatile KeysRead? _snapshot;
 
     public async Task<string> AddAsync(string company, byte[] sha256, CancellationToken cancellationToken)
     {
@@ -60,7 +60,7 @@ internal sealed class CompanyKeyStore(IProvisioningStore store, TimeProvider tim
 
     public void Dispose() => _loading.Dispose();
 
-    private static string? Match(Snapshot snapshot, byte[] sha256)
+    private static string? Match(KeysRead snapshot, byte[] sha256)
     {
         string? company = null;
         // Every hash is compared, whichever matches: the time taken says nothing about which one is close.
@@ -75,7 +75,7 @@ internal sealed class CompanyKeyStore(IProvisioningStore store, TimeProvider tim
         return company;
     }
 
-    private async Task<Snapshot> CurrentAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    private async Task<KeysRead> CurrentAsync(TimeSpan maxAge, CancellationToken cancellationToken)
     {
         if (_snapshot is { } known && time.GetUtcNow() - known.ReadAt < maxAge)
         {
@@ -91,7 +91,7 @@ internal sealed class CompanyKeyStore(IProvisioningStore store, TimeProvider tim
                 return meanwhile;
             }
 
-            var read = new Snapshot(await store.ListKeysAsync(cancellationToken), time.GetUtcNow());
+            var read = new KeysRead(await store.ListKeysAsync(cancellationToken), time.GetUtcNow());
             _snapshot = read;
             return read;
         }
@@ -101,5 +101,5 @@ internal sealed class CompanyKeyStore(IProvisioningStore store, TimeProvider tim
         }
     }
 
-    private sealed record Snapshot(IReadOnlyList<StoredCompanyKey> Keys, DateTimeOffset ReadAt);
+    private sealed record KeysRead(IReadOnlyList<StoredCompanyKey> Keys, DateTimeOffset ReadAt);
 }
