@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
 
@@ -6,17 +7,20 @@ namespace PowerView.Api.Tests.Infrastructure;
 
 /// <summary>
 /// A Hangfire state filter registered in a test host (the host adds every <see cref="IApplyStateFilter"/> service
-/// to its jobs): lets a test wait for a job to reach a state instead of polling the storage. The filter runs inside
-/// the storage transaction that applies the state, just before it is committed: a waiter is woken before the storage
-/// shows the new state, so read the state from here (<see cref="Applied"/>), not from the storage.
+/// to its jobs): lets a test wait for a job to reach a state. The filter runs inside the storage transaction that
+/// applies the state, just before it is committed, so <see cref="WaitForAsync"/> returns only once the storage's
+/// history shows the state too (what the service's claims read); the state's own data is here (<see cref="Applied"/>).
 /// </summary>
 internal sealed class JobStates : IApplyStateFilter
 {
     private readonly ConcurrentQueue<(string JobId, string State, IState Data)> _applied = new();
     private readonly ConcurrentDictionary<Guid, (Func<string, string, bool> Match, TaskCompletionSource<string> Done)> _waiters = new();
 
+    private volatile JobStorage? _storage;
+
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
+        _storage ??= context.Storage;
         var (jobId, state) = (context.BackgroundJob.Id, context.NewState.Name);
         _applied.Enqueue((jobId, state, context.NewState));
         foreach (var (id, waiter) in _waiters)
@@ -56,6 +60,15 @@ internal sealed class JobStates : IApplyStateFilter
                 done.TrySetCanceled(timeout.Token);
             }
         });
-        return await done.Task;
+        var id = await done.Task;
+
+        // The filter runs inside the transaction that applies the state: until it commits, the storage (which the
+        // service's claims read) still shows the job's previous state. Wait for the commit itself.
+        while (_storage?.GetMonitoringApi().JobDetails(id)?.History.Any(h => h.StateName == state) != true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
+        }
+
+        return id;
     }
 }
