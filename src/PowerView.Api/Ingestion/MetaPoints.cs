@@ -29,6 +29,7 @@ internal static class MetaPoints
             .Append(",nb_invalid_timestamps=").Append(r.Counters.InvalidTimestamps).Append('i')
             .Append(",nb_clock_not_set=").Append(r.Counters.ClockNotSetRows).Append('i')
             .Append(",nb_invalid_values=").Append(r.Counters.InvalidValues).Append('i')
+            .Append(",nb_write_retries=").Append(r.Counters.WriteRetries).Append('i')
             .Append(",duration_ms=").Append(r.DurationMs).Append('i');
         if (r.Error is not null)
         {

@@ -72,6 +72,9 @@ public sealed class InfluxFaultTests : IAsyncLifetime
         Assert.Equal(RunStatus.Success, run.Status);
         Assert.Equal(3, run.Counters.WriteRetries);
         Assert.Equal(3, listed.GetProperty("writeRetries").GetInt32());
+        // The meta point is written before the run is recorded, so it is there once the run is.
+        var metaPoint = Assert.Single(_influx.LinesIn("powerview_meta"), l => l.Measurement == "tsv_parser_file");
+        Assert.Equal(3L, metaPoint.Fields["nb_write_retries"]);
         Assert.Equal(3, _influx.Requests.Count(r => r.IsWrite && r.Query["bucket"] == "acme" && r.Status == 503));
         Assert.Equal(expected.Points.Count, run.Counters.PointsWritten);
         AssertStoredExactly(expected);

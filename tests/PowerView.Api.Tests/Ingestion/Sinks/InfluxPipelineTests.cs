@@ -135,6 +135,7 @@ public sealed class InfluxPipelineTests : IAsyncLifetime
         Assert.Equal(0L, success.Fields["nb_invalid_timestamps"]);
         Assert.Equal(0L, success.Fields["nb_clock_not_set"]);
         Assert.Equal(0L, success.Fields["nb_invalid_values"]);
+        Assert.Equal(0L, success.Fields["nb_write_retries"]);
         Assert.IsType<long>(success.Fields["duration_ms"]);
         Assert.Equal(reports[0].FinishedAt.ToUnixTimeSeconds(), success.Timestamp);
         var failed = Assert.Single(meta, l => l.Measurement == "tsv_parser_file" && l.Tags["status"] == "error");
