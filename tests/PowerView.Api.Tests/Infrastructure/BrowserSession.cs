@@ -143,21 +143,43 @@ internal sealed class BrowserSession : IAsyncDisposable
         var block = $"#operations-{operation}";
         if (await Page.QuerySelectorAsync($"{block} button.execute") is null)
         {
-            await Page.ClickAsync($"{block} .opblock-summary-control");
+            await ClickWhenStillAsync($"{block} .opblock-summary-control");
         }
 
         if (await Page.QuerySelectorAsync($"{block} button.btn-clear") is not null)
         {
-            await Page.ClickAsync($"{block} button.btn-clear");
+            await ClickWhenStillAsync($"{block} button.btn-clear");
             await Page.WaitForSelectorAsync($"{block} .live-responses-table", new WaitForSelectorOptions { Hidden = true });
         }
 
-        await Page.ClickAsync($"{block} button.execute");
+        await ClickWhenStillAsync($"{block} button.execute");
         var status = await Page.WaitForSelectorAsync($"{block} .live-responses-table tbody .response .response-col_status");
         var code = (HttpStatusCode)int.Parse((await status.EvaluateFunctionAsync<string>("e => e.textContent")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var body = await Page.EvaluateFunctionAsync<string?>(
             "b => document.querySelector(b + ' .live-responses-table tbody .response-col_description .highlight-code pre')?.textContent ?? null", block);
         return (code, string.IsNullOrWhiteSpace(body) ? default : JsonDocument.Parse(body).RootElement.Clone());
+    }
+
+    /// <summary>
+    /// Clicks an element once it is shown and has stopped moving (the same box over two animation frames): an
+    /// operation's block opens with an animation, and a click at the point of a button still sliding in lands elsewhere.
+    /// </summary>
+    private async Task ClickWhenStillAsync(string selector)
+    {
+        await Page.WaitForFunctionAsync(
+            """
+            s => new Promise(done => {
+                const e = document.querySelector(s);
+                if (!e) { done(false); return; }
+                const a = e.getBoundingClientRect();
+                requestAnimationFrame(() => requestAnimationFrame(() => {
+                    const b = e.getBoundingClientRect();
+                    done(a.width > 0 && a.height > 0 && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
+                }));
+            })
+            """,
+            selector);
+        await Page.ClickAsync(selector);
     }
 
     public async ValueTask DisposeAsync()
