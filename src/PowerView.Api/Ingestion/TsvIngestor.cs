@@ -195,7 +195,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
             return true;
         }
 
-        /// <summary>The counters of the rows read so far (a chunk boundary: every row read is in a chunk).</summary>
+        /// <summary>The counters of the rows read so far: at a chunk boundary (every row read is in a chunk), and at the end.</summary>
         public RunCounters Snapshot(int channelCount) => new()
         {
             LinesTotal = _lines,
@@ -241,17 +241,7 @@ internal sealed class TsvIngestor(FormatRegistry formats, int chunkLines)
                 TimeZoneSource = clock.Source,
                 TimeZoneRules = LocalTimeZones.RulesVersion,
                 Metadata = file.Metadata.Values,
-                Counters = new RunCounters
-                {
-                    LinesTotal = _lines,
-                    RowsIngested = _rows,
-                    InvalidTimestamps = _invalidTimestamps,
-                    ClockNotSetRows = _clockNotSet,
-                    InvalidValues = _invalidValues,
-                    TruncatedLines = _truncated,
-                    PointsWritten = _points,
-                    ChannelCount = channels.Count,
-                },
+                Counters = Snapshot(channels.Count),
                 SawEndData = file.HasHeaderBlock ? file.SawEndData : null,
                 TimeStart = _first <= _last ? DateTimeOffset.FromUnixTimeSeconds(_first) : null,
                 TimeEnd = _first <= _last ? DateTimeOffset.FromUnixTimeSeconds(_last) : null,
